@@ -1,0 +1,52 @@
+"""The ``nnref`` command.
+
+Each subcommand lives in its own module, which exposes ``configure(parser)`` (adds its
+arguments to an ``argparse`` sub-parser) and ``run(args) -> int`` (the exit status).
+Those modules import their heavy dependencies inside ``run`` so that ``nnref --help`` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help)
+SUBCOMMANDS = {
+    "info": ("nnref.info", "versions, dtype and where the course data were found"),
+    "train": ("nnref.train_cli", "train the course's SIGNS or cat/non-cat model (the main job)"),
+    "parity": ("tf_parity.cli", "check nnref against TensorFlow/Keras on SIGNS, check by check"),
+    "grade": ("nnref.grading.cli", "grade course assignments against nnref.course"),
+    "tune": ("nnref.tuning.cli", "hyperparameter search (random, grid, coarse-to-fine)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nnref",
+        description="Reference NumPy implementations of the deep-learning course algorithms.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module_name.startswith(exc.name):
+                raise
+            continue  # this subcommand is not part of this installation
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.configure(sub_parser)
+        sub_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 2
+    return int(args._run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
