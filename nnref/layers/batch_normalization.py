@@ -1,0 +1,77 @@
+"""BatchNormalization over the batch axis, as Keras's ``layers.BatchNormalization``."""
+from __future__ import annotations
+
+import numpy as np
+
+from nnref import initializers
+from nnref.functional.batchnorm import (batchnorm_backward, batchnorm_forward, batchnorm_inference,
+                                        unbiased_variance, update_moving)
+from nnref.layers.base import Layer
+
+MOVING_VARIANCE = ("biased", "unbiased")
+
+
+class BatchNormalization(Layer):
+    """Training: normalise with the batch's mean and biased variance, then update the running
+    statistics: moving = momentum·moving + (1 − momentum)·batch. Inference: use the running ones.
+
+    Args:
+        momentum: in [0, 1]. Defaults to 0.99 (Keras).
+        epsilon: > 0, added to the variance. Defaults to 1e-3 (Keras).
+        moving_variance: "biased" (Keras, the default) or "unbiased" (Bessel's correction
+            m/(m − 1) applied to the batch variance before it enters the running variance only;
+            the normalisation always uses the biased one).
+    Weights, Keras order: [gamma, beta, moving_mean, moving_variance]; the last two are not trainable.
+    """
+
+    def __init__(self, momentum: float = 0.99, epsilon: float = 1e-3,
+                 moving_variance: str = "biased", gamma_initializer="ones", beta_initializer="zeros",
+                 name: str | None = None):
+        super().__init__(name)
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating)) \
+                or not 0 <= momentum <= 1:
+            raise ValueError(f"momentum must be a number in [0, 1]. Received: momentum={momentum!r}")
+        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.floating)) \
+                or not epsilon > 0:
+            raise ValueError(f"epsilon must be a number > 0. Received: epsilon={epsilon!r}")
+        if moving_variance not in MOVING_VARIANCE:
+            raise ValueError(f"moving_variance must be one of {MOVING_VARIANCE}. "
+                             f"Received: moving_variance={moving_variance!r}")
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.moving_variance_mode = moving_variance
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_initializer = initializers.get(beta_initializer)
+
+    def _build(self, input_dim, dtype, rng):
+        self.gamma = self.gamma_initializer((input_dim,), rng, dtype)
+        self.beta = self.beta_initializer((input_dim,), rng, dtype)
+        self.moving_mean = np.zeros(input_dim, dtype=dtype)
+        self.moving_variance = np.ones(input_dim, dtype=dtype)
+        self.trainable_weights = [self.gamma, self.beta]
+        self.non_trainable_weights = [self.moving_mean, self.moving_variance]
+        return input_dim
+
+    def forward(self, x, training=False):
+        if not training:
+            self._cache = None
+            return batchnorm_inference(x, self.gamma, self.beta, self.moving_mean,
+                                       self.moving_variance, self.epsilon)
+        m = x.shape[0]
+        if self.moving_variance_mode == "unbiased" and m < 2:
+            raise ValueError("moving_variance='unbiased' needs batches of at least 2 examples. "
+                             f"Received: a batch of {m}")
+        out, mean, var, self._cache = batchnorm_forward(x, self.gamma, self.beta, self.epsilon)
+        self.batch_mean, self.batch_variance = mean, var
+        if self.moving_variance_mode == "unbiased":
+            var = unbiased_variance(var, m)
+        update_moving(self.moving_mean, mean, self.momentum)
+        update_moving(self.moving_variance, var, self.momentum)
+        return out
+
+    def backward(self, dy):
+        if self._cache is None:
+            raise RuntimeError("BatchNormalization.backward needs a forward pass with training=True")
+        dx, dgamma, dbeta = batchnorm_backward(dy, self._cache)
+        self.grads = [dgamma, dbeta]
+        return dx
