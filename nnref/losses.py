@@ -63,6 +63,20 @@ class Loss:
         y_pred = _check_pred(y_pred)
         return self._value(self._labels(y_true, y_pred), y_pred)
 
+    def prepare(self, y_true, units: int, dtype) -> np.ndarray:
+        """Validate labels once and convert them to the (m, units) float array of ``dtype`` that
+        ``compute`` and ``compute_gradient`` take (training converts the labels once, not per step)."""
+        m = np.shape(y_true)[0] if np.ndim(y_true) else 0
+        return self._labels(y_true, np.empty((m, units), dtype=dtype))
+
+    def compute(self, y: np.ndarray, y_pred: np.ndarray) -> float:
+        """The loss for labels already converted by ``prepare`` (no checks)."""
+        return self._value(y, y_pred)
+
+    def compute_gradient(self, y: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        """∂loss/∂y_pred for labels already converted by ``prepare`` (no checks)."""
+        return self._gradient(y, y_pred)
+
     def gradient(self, y_true, y_pred) -> np.ndarray:
         y_pred = _check_pred(y_pred)
         return self._gradient(self._labels(y_true, y_pred), y_pred)
