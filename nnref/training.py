@@ -144,7 +144,7 @@ def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int 
         xv, yv = _prepare(model, *validation_data, name_x="x_val", name_y="y_val")
     rng = np.random.default_rng(seed)
     history = History()
-    callbacks = [history, *(callbacks or [])]
+    callbacks = [*(callbacks or []), history]    # History last: it sees every key
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
@@ -170,7 +170,7 @@ def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int 
             total_loss += loss * len(idx)
             if "accuracy" in model.metrics:
                 total_correct += accuracy(y_b, out, model.loss) * len(idx)
-            for cb in callbacks[1:]:
+            for cb in callbacks:
                 cb.on_train_batch_end(step, {"loss": loss})
             if progress is not None:
                 progress.update(1)
