@@ -30,7 +30,7 @@ def run(args) -> int:
         print(f"{module:<12} {_version(module)}")
     print("tensorflow   " + ("installed (version printed by `nnref parity`)"
                              if importlib.util.find_spec("tensorflow") else "not installed"))
-    print(f"dtype        float64 by default (float32 supported); BLAS threads: see numpy.show_config()")
+    print("dtype        float64 by default; float32 supported end to end (dtype=\"float32\")")
     print(f"numpy eps    float64 {np.finfo(np.float64).eps:.3g}, float32 {np.finfo(np.float32).eps:.3g}")
     print("data:")
     for name in ("signs", "catvnoncat", "football"):

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from nnref import losses as losses_mod
+from nnref.data import batches as make_batches, num_batches
 from nnref.callbacks import Callback, History
 
 METRICS = ("accuracy",)
@@ -100,13 +101,6 @@ def _evaluate_prepared(model, x, y, batch_size=None) -> dict:
     return logs
 
 
-def batch_indices(m: int, batch_size: int, rng: np.random.Generator | None):
-    """The example indices of each mini-batch of one epoch: a permutation from ``rng`` (or the
-    identity order when None), cut into ⌈m / batch_size⌉ batches, the last one possibly smaller."""
-    order = np.arange(m) if rng is None else rng.permutation(m)
-    return [order[i:i + batch_size] for i in range(0, m, batch_size)]
-
-
 def _check_int(name: str, value, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={value!r}")
@@ -156,25 +150,26 @@ def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int 
     for epoch in range(initial_epoch, epochs):
         for cb in callbacks:
             cb.on_epoch_begin(epoch)
-        batches = batch_indices(len(x), batch_size, rng if shuffle else None)
-        progress = _progress(len(batches), epoch, epochs, verbose)
+        n_steps = num_batches(len(x), batch_size)
+        progress = _progress(n_steps, epoch, epochs, verbose)
         total_loss = total_correct = 0.0
-        for step, idx in enumerate(batches):
-            x_b, y_b = (x[idx], y[idx]) if shuffle else (x[idx[0]:idx[-1] + 1], y[idx[0]:idx[-1] + 1])
+        seen = 0
+        for step, (x_b, y_b) in enumerate(make_batches(x, y, batch_size, shuffle=shuffle, seed=rng)):
             if augment is not None:
                 x_b = augment(x_b, rng)
             loss, out = _step(model, x_b, y_b)
             if not math.isfinite(loss):
                 raise NonFiniteLossError(f"The training loss became {loss} at epoch {epoch + 1}, "
-                                         f"step {step + 1} of {len(batches)}; training stopped.")
-            total_loss += loss * len(idx)
+                                         f"step {step + 1} of {n_steps}; training stopped.")
+            seen += len(x_b)
+            total_loss += loss * len(x_b)
             if "accuracy" in model.metrics:
-                total_correct += accuracy(y_b, out, model.loss) * len(idx)
+                total_correct += accuracy(y_b, out, model.loss) * len(x_b)
             for cb in callbacks:
                 cb.on_train_batch_end(step, {"loss": loss})
             if progress is not None:
                 progress.update(1)
-                progress.set_postfix(loss=f"{total_loss / ((step * batch_size) + len(idx)):.4f}")
+                progress.set_postfix(loss=f"{total_loss / seen:.4f}")
         logs = {"loss": total_loss / len(x)}
         if "accuracy" in model.metrics:
             logs["accuracy"] = total_correct / len(x)

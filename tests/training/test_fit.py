@@ -8,7 +8,7 @@ import pytest
 
 from nnref import callbacks, layers, losses, optimizers
 from nnref.models import Sequential
-from nnref.training import NonFiniteLossError, batch_indices
+from nnref.training import NonFiniteLossError
 
 
 def blobs(m=90, n=5, classes=3, seed=0):
@@ -24,13 +24,6 @@ def make_model(seed=1, dtype="float64", lr=0.05, **dense_kwargs):
     model.compile(optimizer=optimizers.Adam(lr), metrics=["accuracy"],
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
-
-
-def test_batch_indices_keep_the_last_partial_batch():
-    batches = batch_indices(10, 4, np.random.default_rng(0))
-    assert [len(b) for b in batches] == [4, 4, 2]
-    assert sorted(np.concatenate(batches).tolist()) == list(range(10))
-    assert np.array_equal(np.concatenate(batch_indices(10, 4, None)), np.arange(10))
 
 
 def test_same_seed_gives_bit_identical_weights():
