@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from nnref.schedules import LearningRateSchedule
+
 
 class Callback:
     def __init__(self):
@@ -117,7 +119,7 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         opt = self.model.optimizer
-        if getattr(self.schedule, "unit", None) == "epoch" or hasattr(self.schedule, "get_config"):
+        if isinstance(self.schedule, LearningRateSchedule):
             lr = self.schedule(epoch)
         else:
             lr = self.schedule(epoch, float(opt.learning_rate))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref.functional.optim import ema_update
+
 
 def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                       epsilon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
@@ -56,8 +58,9 @@ def batchnorm_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.n
 
 
 def update_moving(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
-    """In place: moving ← momentum·moving + (1 − momentum)·batch_value (Keras's order of operations)."""
-    np.copyto(moving, moving * momentum + batch_value * (1.0 - momentum))
+    """In place: moving ← momentum·moving + (1 − momentum)·batch_value, the exponentially
+    weighted average of ``nnref.functional.optim.ema_update`` (Keras's order of operations)."""
+    ema_update(moving, batch_value, momentum)
 
 
 def unbiased_variance(var: np.ndarray, m: int) -> np.ndarray:

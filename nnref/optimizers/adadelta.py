@@ -1,0 +1,57 @@
+"""Adadelta."""
+from __future__ import annotations
+
+from nnref.functional import optim
+from nnref.optimizers.base import Optimizer
+from nnref.schedules import _check_real
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): steps scaled by RMS[Δx]/RMS[g], RMS[y] = √(E[y²] + ε).
+
+    Both conventions::
+
+        E[g²]  = ρ·E[g²] + (1 − ρ)·g²
+        Δx     = −RMS[Δx]_{t−1} / RMS[g]_t · g
+        E[Δx²] = ρ·E[Δx²] + (1 − ρ)·Δx²
+        w     += α·Δx
+
+    course: Zeiler's Algorithm 1, ``Δx = −(RMS[Δx]/RMS[g])·g``, with α = 1 and ε = 1e-6 (the
+    paper has no learning rate; α scales the step if given). keras (``keras.optimizers.Adadelta``):
+    ``Δx = −(RMS[Δx]·g)/RMS[g]``, Keras's defaults α = 0.001, ε = 1e-7. The two differ only in
+    rounding when given the same α and ε.
+
+    Args:
+        learning_rate: float > 0 or a per-step schedule. Defaults to ``1.0`` (course) or
+            ``0.001`` (keras).
+        rho: ρ in [0, 1). Defaults to ``0.95``.
+        epsilon: ε >= 0. Defaults to ``1e-6`` (course) or ``1e-7`` (keras).
+        convention: ``"course"`` or ``"keras"``. Defaults to ``"course"``.
+        name: Defaults to ``"adadelta"``.
+
+    State: ``accumulated_grad`` (E[g²]) and ``accumulated_delta_var`` (E[Δx²]) per parameter.
+    """
+
+    def __init__(self, learning_rate=None, rho=0.95, epsilon=None, *,
+                 convention="course", name=None):
+        if learning_rate is None:
+            learning_rate = 1.0 if convention == "course" else 0.001
+        super().__init__(learning_rate, convention=convention, name=name)
+        self.rho = _check_real("rho", rho, low=0, high=1, high_open=True)
+        if epsilon is None:
+            epsilon = self._by_convention(course=1e-6, keras=1e-7)
+        self.epsilon = _check_real("epsilon", epsilon, low=0)
+
+    def build(self, params):
+        super().build(params)
+        self._accumulated_grads, self._accumulated_deltas = self.add_slots(
+            ["accumulated_grad", "accumulated_delta_var"])
+
+    def update_step(self, grad, param, lr):
+        i = self._index_of(param)
+        optim.adadelta_update(param, grad, self._accumulated_grads[i],
+                              self._accumulated_deltas[i], lr, self.rho, self.epsilon,
+                              self.convention)
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

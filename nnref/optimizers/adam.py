@@ -1,0 +1,61 @@
+"""Adam."""
+from __future__ import annotations
+
+from nnref.functional import optim
+from nnref.optimizers.base import Optimizer
+from nnref.schedules import _check_real
+
+
+class Adam(Optimizer):
+    """Adam: momentum and RMSprop with bias correction, at step t = iterations + 1.
+
+    course (Kingma & Ba 2015, Algorithm 1; ``update_parameters_with_adam``)::
+
+        m = β1·m + (1 − β1)·g
+        v = β2·v + (1 − β2)·g²
+        m̂ = m / (1 − β1^t);   v̂ = v / (1 − β2^t)
+        w −= α·m̂ / (√v̂ + ε)
+
+    keras (``keras.optimizers.Adam``, the paper's "ε-hat" form; β1^t and β2^t are computed from
+    the β's rounded to float32, as Keras does)::
+
+        α_t = α·√(1 − β2^t) / (1 − β1^t)
+        m += (g − m)·(1 − β1)
+        v += (g² − v)·(1 − β2)
+        w −= m·α_t / (√v + ε)
+
+    The forms differ by where ε sits: ε-hat = ε·√(1 − β2^t).
+
+    Args:
+        learning_rate: float > 0 or a per-step schedule. Defaults to ``0.001``.
+        beta_1: β1 in [0, 1). Defaults to ``0.9``.
+        beta_2: β2 in [0, 1). Defaults to ``0.999``.
+        epsilon: ε >= 0. Defaults to ``1e-8`` (course) or ``1e-7`` (keras, Keras's default).
+        convention: ``"course"`` or ``"keras"``. Defaults to ``"course"``.
+        name: Defaults to ``"adam"``.
+
+    State: ``momentum`` (m) and ``velocity`` (v) per parameter, Keras's names and order.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, *,
+                 convention="course", name=None):
+        super().__init__(learning_rate, convention=convention, name=name)
+        self.beta_1 = _check_real("beta_1", beta_1, low=0, high=1, high_open=True)
+        self.beta_2 = _check_real("beta_2", beta_2, low=0, high=1, high_open=True)
+        if epsilon is None:
+            epsilon = self._by_convention(course=1e-8, keras=1e-7)
+        self.epsilon = _check_real("epsilon", epsilon, low=0)
+
+    def build(self, params):
+        super().build(params)
+        self._momentums, self._velocities = self.add_slots(["momentum", "velocity"])
+
+    def update_step(self, grad, param, lr):
+        i = self._index_of(param)
+        optim.adam_update(param, grad, self._momentums[i], self._velocities[i],
+                          self.iterations + 1, lr, self.beta_1, self.beta_2, self.epsilon,
+                          self.convention)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}

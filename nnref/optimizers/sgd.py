@@ -1,0 +1,54 @@
+"""Stochastic gradient descent, with optional momentum and Nesterov momentum."""
+from __future__ import annotations
+
+from nnref.functional import optim
+from nnref.optimizers.base import Optimizer
+from nnref.schedules import _check_bool, _check_real
+
+
+class SGD(Optimizer):
+    """Gradient descent (with momentum β when ``momentum > 0``).
+
+    course (the velocity is an average of the gradients; ``update_parameters_with_momentum``)::
+
+        v = β·v + (1 − β)·g
+        w −= α·v                     # nesterov=True: w −= α·(β·v + (1 − β)·g)
+
+    keras (``keras.optimizers.SGD``; μ = β rounded to float32 as Keras does)::
+
+        v = μ·v − α·g
+        w += v                       # nesterov=True: w += μ·v − α·g
+
+    With ``momentum=0`` both are ``w −= α·g`` (the course's ``update_parameters_with_gd``) and
+    no state is kept. The conventions agree (up to rounding) when ``α_keras = α_course·(1 − β)``.
+
+    Args:
+        learning_rate: float > 0 or a per-step schedule. Defaults to ``0.01``.
+        momentum: β in [0, 1). Defaults to ``0.0``.
+        nesterov: Nesterov momentum. Defaults to ``False``.
+        convention: ``"course"`` or ``"keras"``. Defaults to ``"course"``.
+        name: Defaults to ``"sgd"``.
+
+    State: ``momentum``, one array per parameter (only when ``momentum > 0``).
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, *,
+                 convention="course", name=None):
+        super().__init__(learning_rate, convention=convention, name=name)
+        self.momentum = _check_real("momentum", momentum, low=0, high=1, high_open=True)
+        self.nesterov = _check_bool("nesterov", nesterov)
+
+    def build(self, params):
+        super().build(params)
+        self._momentums = self.add_slots(["momentum"])[0] if self.momentum > 0 else []
+
+    def update_step(self, grad, param, lr):
+        if self.momentum == 0:
+            optim.sgd_update(param, grad, lr)
+            return
+        velocity = self._momentums[self._index_of(param)]
+        optim.momentum_update(param, grad, velocity, lr, self.momentum, self.convention,
+                              nesterov=self.nesterov)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
