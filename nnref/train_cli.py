@@ -36,7 +36,8 @@ def configure(parser) -> None:
     parser.add_argument("--batch-size", type=int, default=None,
                         help="default: 32 for signs, the full training set for the others")
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the initial weights, dropout masks and shuffling (default 0)")
     parser.add_argument("--shuffle", action="store_true", help="reshuffle the examples every epoch")
     parser.add_argument("--batchnorm", action="store_true", help="BatchNormalization after each hidden Dense")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout rate after each hidden layer")

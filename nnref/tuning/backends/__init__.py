@@ -1,0 +1,62 @@
+"""Where trials run: ``"process"`` (local process pool, the default), ``"ray"``, ``"serial"``.
+
+A backend executes a list of already-sampled tasks ``(trial_id, round, config)`` and hands each
+``TrialRecord`` to ``on_record`` as soon as it is known (the search appends it to its results
+file). Which trials run, and in which order they are reported, does not depend on the backend:
+the configurations are drawn up front by the search's own seeded sampler, and results are
+sorted by ``trial_id``, so the same seed gives the same trials and the same best result on every
+backend.
+
+    serial    this process, one trial at a time; a time limit is checked after the trial returns
+              (Python cannot interrupt a running function), debugging and closures
+    process   K spawned worker processes with one BLAS thread each; a trial over its time limit,
+              or one that kills its worker, is stopped, recorded as failed, and the worker replaced
+    ray       Ray tasks (one CPU each, no retries) on a local Ray runtime or the cluster at
+              ``address``; a trial over its time limit is cancelled with ``ray.cancel(force=True)``
+"""
+from __future__ import annotations
+
+import math
+
+from nnref.tuning.backends.process import ProcessBackend
+from nnref.tuning.backends.serial import SerialBackend
+
+BACKENDS = ("process", "ray", "serial")
+
+
+def check_time_limit(time_limit) -> float | None:
+    if time_limit is None:
+        return None
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)):
+        raise TypeError(f"time_limit must be a number of seconds or None. Received: time_limit={time_limit!r}")
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise ValueError(f"time_limit must be > 0 seconds. Received: time_limit={time_limit!r}")
+    return float(time_limit)
+
+
+def check_workers(workers) -> int | None:
+    if workers is None:
+        return None
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise TypeError(f"workers must be an int or None. Received: workers={workers!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1. Received: workers={workers!r}")
+    return workers
+
+
+def get_backend(backend: str = "process", *, workers: int | None = None,
+                time_limit: float | None = None, address: str | None = None):
+    """A backend by name (see the module docstring), validated; use it as a context manager."""
+    workers, time_limit = check_workers(workers), check_time_limit(time_limit)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}. Received: backend={backend!r}")
+    if address is not None and backend != "ray":
+        raise ValueError(f"address is only used by backend='ray'. Received: address={address!r}, "
+                         f"backend={backend!r}")
+    if backend == "ray":
+        from nnref.tuning.backends.ray_tasks import RayBackend
+
+        return RayBackend(workers=workers, time_limit=time_limit, address=address)
+    if backend == "process":
+        return ProcessBackend(workers=workers or 1, time_limit=time_limit)
+    return SerialBackend(time_limit=time_limit)
