@@ -1,0 +1,35 @@
+"""The graded assignments, one module per ``nnref.course`` module, each defining ``SPEC``.
+
+``get_assignment(name)`` imports the module on first use; ``ASSIGNMENTS`` lists the names in
+course order.
+"""
+from __future__ import annotations
+
+import importlib
+
+from nnref.grading.spec import AssignmentSpec
+
+ASSIGNMENTS = (
+    "c1w2_numpy_basics",
+    "c1w2_logistic_regression",
+    "c1w3_planar",
+    "c1w4_deep_nn",
+    "c1w4_application",
+    "c2w1_initialization",
+    "c2w1_regularization",
+    "c2w1_gradient_checking",
+    "c2w2_optimization",
+    "c2w3_tensorflow",
+)
+
+
+def get_assignment(name: str) -> AssignmentSpec:
+    """The :class:`AssignmentSpec` named ``name`` (an ``nnref.course`` module name)."""
+    if name not in ASSIGNMENTS:
+        raise ValueError(f"assignment must be one of {', '.join(ASSIGNMENTS)}. "
+                         f"Received: assignment={name!r}")
+    return importlib.import_module(f"{__name__}.{name}").SPEC
+
+
+def all_assignments() -> list[AssignmentSpec]:
+    return [get_assignment(name) for name in ASSIGNMENTS]

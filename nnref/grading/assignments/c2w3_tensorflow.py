@@ -1,0 +1,83 @@
+"""Course 2, week 3: introduction to TensorFlow, graded in its NumPy form (nnref.course).
+
+The submission's functions take and return NumPy arrays (the course's take tensors). The
+cases use float64 inputs, so that the values compare at the usual tolerance.
+``initialize_parameters`` is graded on its keys and shapes only: the course draws the weights
+with TensorFlow's ``GlorotNormal(seed=1)``, which NumPy cannot reproduce.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nnref.grading.assignments._inputs import rng
+from nnref.grading.spec import AssignmentSpec, Case, FunctionSpec
+
+_SHAPES = [("W1", (25, 12288)), ("b1", (25, 1)), ("W2", (12, 25)), ("b2", (12, 1)),
+           ("W3", (6, 12)), ("b3", (6, 1))]
+_FORWARD = ("Z1 = W1 · X + b1, A1 = relu(Z1), Z2 = W2 · A1 + b2, A2 = relu(Z2), Z3 = W3 · A2 + b3; "
+            "return the logits Z3 (no softmax)")
+
+
+def _linear_function():
+    # no argument: two cases that differ only by the seed set before the call
+    return [Case("course example"), Case("course example, another global seed")]
+
+
+def _sigmoid():
+    g = rng(91)
+    return [Case("course example z=-1", (-1,)), Case("z=0", (0.0,)),
+            Case("random (3, 2)", (g.normal(scale=3.0, size=(3, 2)),))]
+
+
+def _one_hot_matrix():
+    return [Case("course example label=1", (1,)), Case("label=5", (5,)),
+            Case("label=2, C=4", (2,), {"C": 4})]
+
+
+def _initialize_parameters():
+    return [Case("course shapes"), Case("course shapes, another global seed")]
+
+
+def _parameters(g, n_x):
+    shapes = [(k, (shape[0], n_x) if k == "W1" else shape) for k, shape in _SHAPES]
+    return {k: g.normal(scale=0.1, size=shape) for k, shape in shapes}
+
+
+def _forward_propagation():
+    g = rng(92)
+    return [Case("SIGNS shapes (12288, 2)", (g.uniform(size=(12288, 2)), _parameters(g, 12288))),
+            Case("random (64, 5)", (g.uniform(size=(64, 5)), _parameters(g, 64)))]
+
+
+def _one_hot_columns(g, m):
+    return np.eye(6)[:, g.integers(0, 6, size=m)]
+
+
+def _compute_total_loss():
+    g = rng(93)
+    return [Case("random m=4", (g.normal(size=(6, 4)), _one_hot_columns(g, 4))),
+            Case("random m=9", (g.normal(scale=3.0, size=(6, 9)), _one_hot_columns(g, 9)))]
+
+
+SPEC = AssignmentSpec(
+    name="c2w3_tensorflow",
+    title="Introduction to TensorFlow (NumPy form)",
+    functions=(
+        FunctionSpec("linear_function", 10, _linear_function, ("Y",),
+                     {"*": "np.random.seed(1); X = randn(3, 1), W = randn(4, 3), b = randn(4, 1) "
+                           "in that order; Y = W · X + b"}),
+        FunctionSpec("sigmoid", 10, _sigmoid, ("a",), {"*": "a = 1 / (1 + exp(-z)) (in float32)"}),
+        FunctionSpec("one_hot_matrix", 20, _one_hot_matrix, ("one_hot",),
+                     {"*": "a vector of C zeros with a 1 at index label, shape (C,): "
+                           "tf.reshape(tf.one_hot(label, C, axis=0), (C,))"}),
+        FunctionSpec("initialize_parameters", 20, _initialize_parameters, ("parameters",),
+                     {"*": "keys W1, b1, W2, b2, W3, b3 of shapes " + ", ".join(
+                         f"{k} {s}" for k, s in _SHAPES) + " (the values are not graded)"},
+                     values=False),
+        FunctionSpec("forward_propagation", 20, _forward_propagation, ("Z3",), {"*": _FORWARD}),
+        FunctionSpec("compute_total_loss", 20, _compute_total_loss, ("total_loss",),
+                     {"*": "the SUM over the examples (not the mean) of the softmax "
+                           "cross-entropy -Σ_k y_k log softmax(z)_k, with logits and labels of "
+                           "shape (6, m)"}),
+    ),
+)

@@ -1,0 +1,436 @@
+"""The sandbox's main program: load a submission and call its functions on the grader's inputs.
+
+Run by the grader as ``python -I runner.py WORKDIR FD`` in a fresh interpreter, in its own
+session, with ``WORKDIR`` (a fresh temporary folder) as the working directory and a scrubbed
+environment. ``WORKDIR/plan.json`` and ``WORKDIR/inputs.npz`` say what to do; every result goes
+back to the grader through the pipe ``FD`` as framed messages (see ``wire.py``):
+
+    {"event": "ready", "notes": [...]}                          limits set, privileges dropped
+    {"event": "loaded", "errors": [...], "stopped": str|null}    the submission was executed
+    {"event": "start", "id": 3}                                 call 3 begins
+    {"event": "result", "id": 3, "status": ..., ...} [+ npz]    call 3 ended
+    {"event": "timeout", "id": 3}                               call 3 ran out of time
+    {"event": "finished"}
+
+Before any student code runs, this program: sets the resource limits (address space, CPU time,
+file size, no core dumps, and a process count when privileges are dropped); when started as
+root, moves into an empty network namespace and becomes ``nobody`` keeping only the capability
+to read files (so the interpreter and NumPy stay importable but nothing outside the sandbox's
+own folder and ``/tmp`` is writable); caps what ``sys.stdout``/``sys.stderr`` keep; and blocks
+``import nnref`` / ``import tf_parity``. Each call is seeded (``np.random.seed(seed)``, as the
+grader does before calling the course's function) and limited in wall-clock time by a watchdog
+thread that ends the process.
+
+It imports only the standard library, NumPy and its sibling files, loaded by path.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import ctypes
+import errno
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import io
+import json
+import linecache
+import os
+import resource
+import sys
+import threading
+import time
+import traceback
+import types
+
+EXIT_TIMEOUT = 124        # the watchdog ended the process: a call or the loading ran too long
+EXIT_RUNNER_ERROR = 70    # this program failed (not the submission)
+SUBMISSION = "submission"  # the student's module name
+_deepcopy = copy.deepcopy  # bound before the submission runs (it could replace copy.deepcopy)
+
+
+def _load_sibling(name: str):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_grader_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- channel to the grader -----------------------------------------------------------------
+
+class Channel:
+    def __init__(self, fd: int, wire):
+        self.fd = fd
+        self.wire = wire
+        self.lock = threading.Lock()
+
+    def send(self, header: dict, arrays=None) -> None:
+        data = self.wire.message(header, arrays)
+        with self.lock:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.fd, view):]
+
+
+# --- isolation -----------------------------------------------------------------------------
+
+def set_limits(limits: dict) -> None:
+    """Hard and soft limits alike, so the submission cannot raise them again."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.get("memory_bytes"):
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"],) * 2)
+    if limits.get("cpu_seconds"):
+        cpu = int(limits["cpu_seconds"])
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))  # SIGXCPU at soft, SIGKILL at hard
+    if limits.get("file_bytes"):
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)  # SIGXFSZ past it
+
+
+_CAP_DAC_READ_SEARCH = 2
+_PR_SET_KEEPCAPS = 8
+_PR_SET_NO_NEW_PRIVS = 38
+_CLONE_NEWNET = 0x40000000
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def drop_privileges(uid: int, gid: int, max_processes: int) -> list[str]:
+    """Root only: leave the network, become ``uid``:``gid`` keeping CAP_DAC_READ_SEARCH.
+
+    Keeping that one capability lets the interpreter import modules from folders that
+    ``nobody`` cannot read (a root-owned Python install); it grants no write access. It is not
+    passed on to programs the submission executes. Returns notes for the report.
+    """
+    notes = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWNET) != 0:
+        notes.append(f"no private network namespace (errno {ctypes.get_errno()})")
+    resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+    if libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_KEEPCAPS) failed")
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)  # real, effective and saved ids: no way back to root
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    data[0].effective = data[0].permitted = 1 << _CAP_DAC_READ_SEARCH
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    return notes
+
+
+class CappedOutput(io.TextIOBase):
+    """A text stream writing to a file descriptor, keeping at most ``cap`` bytes."""
+
+    def __init__(self, fd: int, cap: int, name: str):
+        self._fd, self._cap, self._name = fd, cap, name
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self.kept = 0
+        self.dropped = 0
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    @property
+    def name(self):
+        return self._name
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return self._fd
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self._cap - self.kept
+        if room <= 0:  # past the cap: count (characters, as bytes for ASCII) and drop, cheaply
+            self.dropped += len(text)
+            return len(text)
+        data = text.encode("utf-8", "replace")
+        kept = data[:room]
+        self._pending.append(kept)
+        self._pending_size += len(kept)
+        self.kept += len(kept)
+        self.dropped += len(data) - len(kept)
+        if self._pending_size >= 65536:
+            self.flush()
+        return len(text)
+
+    def flush(self):
+        data, self._pending, self._pending_size = b"".join(self._pending), [], 0
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view):]
+        except OSError:  # the file-size limit (the submission wrote to the fd itself), a closed fd
+            self.dropped += len(view)
+
+
+class ImportGuard(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Blocks the grader's own packages and serves the course's helper modules."""
+
+    def __init__(self, blocked, course_utils):
+        self.blocked = set(blocked)
+        self.course_utils = course_utils
+        self.attempts: list[str] = []
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.partition(".")[0] in self.blocked:
+            self.attempts.append(fullname)
+            raise ImportError(f"import of {fullname!r} is blocked while grading: the grader's "
+                              "reference code is not available to submissions", name=fullname)
+        if self.course_utils.provides(fullname):
+            return importlib.machinery.ModuleSpec(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        self.course_utils.fill_module(module)
+
+
+class _IPythonStub:
+    """What ``get_ipython()`` returns in a notebook submission: every call does nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+# --- watchdog ------------------------------------------------------------------------------
+
+class Watchdog:
+    """Ends the process if the armed section outlives its time (student code may catch
+    exceptions, so a signal raising one would not do)."""
+
+    def __init__(self, channel: Channel, stdout: CappedOutput, stderr: CappedOutput):
+        self.channel, self.streams = channel, (stdout, stderr)
+        self._timer = None
+
+    def arm(self, seconds: float, call_id):
+        self.disarm()
+        self._timer = threading.Timer(seconds, self._expire, args=(call_id,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self, call_id):
+        try:
+            for stream in self.streams:
+                stream.flush()
+            self.channel.send({"event": "timeout", "id": call_id})
+        finally:
+            os._exit(EXIT_TIMEOUT)
+
+
+# --- loading the submission ----------------------------------------------------------------
+
+def _is_student_file(filename: str) -> bool:
+    return filename == "submission.py" or filename.startswith("<cell ")
+
+
+def _student_traceback(exc: BaseException, max_frames: int = 6) -> str:
+    """The exception with only the submission's own frames (cells and the module)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if _is_student_file(f.filename)]
+    lines = traceback.format_list(frames[-max_frames:])
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines).rstrip()
+
+
+def _one_line_error(exc: BaseException, label: str, kind: str) -> str:
+    """``"line 8: NameError: ..."`` (a .py file) or ``"cell 3, line 2: ..."`` (a notebook)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if _is_student_file(f.filename)]
+    where = label
+    if frames:
+        where = f"line {frames[-1].lineno}" if kind == "py" else f"{label}, line {frames[-1].lineno}"
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
+    return f"{where}: {message}"
+
+
+def _register_source(filename: str, code: str) -> None:
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+
+
+def load_submission(plan: dict, module: types.ModuleType, watchdog: Watchdog) -> dict:
+    """Execute the submission into ``module``. A ``.py`` file runs statement by statement and a
+    notebook cell by cell; an exception is recorded and the next unit still runs, as when a
+    notebook is run with errors. ``sys.exit`` stops the loading."""
+    errors, stopped = [], None
+    units = []  # (label, code object)
+    for source in plan["sources"]:
+        filename, code = source["filename"], source["code"]
+        _register_source(filename, code)
+        try:
+            tree = ast.parse(code, filename)
+            if plan["kind"] == "py":  # compiled now: a SyntaxError anywhere refuses the file
+                units += [(f"line {node.lineno}",
+                           compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"))
+                          for node in tree.body]
+            else:
+                units.append((source["label"], compile(tree, filename, "exec")))
+        except SyntaxError as exc:
+            line = f" (line {exc.lineno})" if exc.lineno else ""
+            message = f"{source['label']}: SyntaxError: {exc.msg}{line}"
+        except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
+            message = f"{source['label']}: cannot be parsed: {type(exc).__name__}: {exc}"
+        else:
+            continue
+        if plan["kind"] == "py":
+            return {"errors": [], "stopped": message, "syntax_error": True}
+        errors.append(message)  # a notebook: this cell is skipped, the others run
+    watchdog.arm(plan["call_timeout"], "load")
+    try:
+        for label, code in units:
+            try:
+                exec(code, module.__dict__)
+            except SystemExit as exc:
+                stopped = f"{label}: the submission called sys.exit({exc.code!r}) while loading"
+                break
+            except KeyboardInterrupt:
+                stopped = f"{label}: KeyboardInterrupt while loading"
+                break
+            except BaseException as exc:
+                errors.append(_one_line_error(exc, label, plan["kind"]))
+    finally:
+        watchdog.disarm()
+    return {"errors": errors, "stopped": stopped, "syntax_error": False}
+
+
+# --- the calls -----------------------------------------------------------------------------
+
+def run_call(call, args, kwargs, module, wire, channel, watchdog, streams, guard, seed_fn,
+             call_timeout):
+    name = call["function"]
+    fn = module.__dict__.get(name)
+    if not callable(fn):
+        detail = "is not defined" if fn is None else f"is a {type(fn).__name__}, not a function"
+        channel.send({"event": "result", "id": call["id"], "status": "missing", "detail": detail})
+        return
+    channel.send({"event": "start", "id": call["id"]})
+    given_args, given_kwargs = _deepcopy(args), _deepcopy(kwargs)
+    attempts_before = len(guard.attempts)
+    header = {"event": "result", "id": call["id"]}
+    arrays = None
+    watchdog.arm(call_timeout, call["id"])
+    started = time.perf_counter()
+    try:
+        seed_fn(call["seed"])
+        try:
+            value = fn(*given_args, **given_kwargs)
+        except BaseException as exc:
+            header.update(status="raised", error=_student_traceback(exc),
+                          exception=type(exc).__name__,
+                          limit=("memory" if isinstance(exc, MemoryError) else
+                                 "file size" if isinstance(exc, OSError) and exc.errno == errno.EFBIG
+                                 else None))
+        else:
+            try:
+                tag, arrays = wire.encode(value)
+                header.update(status="returned", value=tag)
+            except Exception as exc:  # WireError, or a hostile container's own error
+                header.update(status="unencodable",
+                              detail=f"the return value cannot be sent to the grader: {exc}")
+        header["seconds"] = time.perf_counter() - started
+        changed = wire.changed_paths(tuple(args), tuple(given_args))
+        changed += wire.changed_paths(kwargs, given_kwargs)
+        header["changed"] = [list(path) for path in changed]
+        header["blocked_imports"] = guard.attempts[attempts_before:]
+        for stream in streams:
+            stream.flush()
+    finally:
+        watchdog.disarm()
+    channel.send(header, arrays)
+
+
+def main() -> None:
+    workdir, fd = sys.argv[1], int(sys.argv[2])
+    os.chdir(workdir)
+    with open("plan.json", encoding="utf-8") as f:
+        plan = json.load(f)
+    notes = []
+    if plan.get("drop_to"):
+        try:
+            notes += drop_privileges(*plan["drop_to"], plan["limits"]["max_processes"])
+        except (OSError, AttributeError) as exc:  # AttributeError: no capset/unshare in this libc
+            notes.append(f"could not drop root privileges ({exc}): the submission ran as root")
+    set_limits(plan["limits"])
+
+    wire = _load_sibling("wire")
+    course_utils = _load_sibling("course_utils")
+    import numpy as np  # after the limits: the submission's NumPy is this one
+
+    channel = Channel(fd, wire)
+    channel.send({"event": "ready", "notes": notes, "uid": os.getuid()})
+
+    with open("inputs.npz", "rb") as f:
+        arrays = wire.arrays_from_bytes(f.read(), max_bytes=1 << 34)
+    inputs = wire.decode(plan["inputs"], arrays)
+    calls = [(call, args, kwargs) for call, (args, kwargs) in zip(plan["calls"], inputs)]
+    os.remove("plan.json")
+    os.remove("inputs.npz")
+    seed_fn = np.random.seed  # bound before the submission can replace it
+
+    stdout = CappedOutput(1, plan["output_cap"], "<stdout>")
+    stderr = CappedOutput(2, plan["output_cap"], "<stderr>")
+    sys.stdout, sys.stderr = stdout, stderr
+    course_utils.TEST_NAMES[:] = sorted({f"{c['function']}_test" for c in plan["calls"]})
+    guard = ImportGuard(plan["blocked_modules"], course_utils)
+    sys.meta_path.insert(0, guard)
+    watchdog = Watchdog(channel, stdout, stderr)
+
+    module = types.ModuleType(SUBMISSION)
+    module.__file__ = os.path.join(workdir, "submission.py")
+    sys.modules[SUBMISSION] = module
+    for helper in plan["provided"]:
+        course_utils.fill_module(module, helper)
+    # a notebook, or a .py exported from one, calls these (its magics become get_ipython() calls)
+    module.get_ipython = lambda: _IPythonStub()
+    module.display = lambda *objects, **kwargs: None
+    sys.argv = ["submission.py"]
+
+    if plan.get("quiet_load"):
+        sys.stdout = sys.stderr = CappedOutput(os.open(os.devnull, os.O_WRONLY), 0, "<null>")
+    loaded = load_submission(plan, module, watchdog)
+    for stream in (stdout, stderr):
+        stream.flush()
+    sys.stdout, sys.stderr = stdout, stderr
+    channel.send({"event": "loaded", **loaded, "blocked_imports": list(guard.attempts)})
+    if not loaded["syntax_error"]:  # functions defined before a sys.exit are graded
+        for call, args, kwargs in calls:
+            run_call(call, args, kwargs, module, wire, channel, watchdog, (stdout, stderr),
+                     guard, seed_fn, plan["call_timeout"])
+    channel.send({"event": "finished", "dropped_output": stdout.dropped + stderr.dropped})
+    os._exit(0)  # skip the submission's atexit handlers and non-daemon threads
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BaseException:  # a failure of this program, reported on stderr for the grader
+        try:
+            os.write(2, traceback.format_exc().encode("utf-8", "replace"))
+        finally:
+            os._exit(EXIT_RUNNER_ERROR)

@@ -1,0 +1,309 @@
+"""Plain-data encoding of the values sent into and out of the grading sandbox.
+
+No pickle crosses the boundary: a value becomes a JSON "tag" and its arrays go into an
+``.npz`` archive read back with ``allow_pickle=False``. The tags::
+
+    {"t": "ndarray", "key": "a0"}          numeric or bool array, stored as npz entry "a0"
+    {"t": "npscalar", "key": "a1"}         NumPy scalar (np.float64(0.5), np.int64(3), ...), stored 0-d
+    {"t": "float", "v": 0.5}               Python float; "nan", "inf" and "-inf" as strings
+    {"t": "int", "v": 3}   {"t": "bool", "v": true}   {"t": "none"}   {"t": "str", "v": "relu"}
+    {"t": "tuple", "items": [tag, ...]}    also "list"
+    {"t": "dict", "items": [[key, tag], ...]}   keys are str or int, kept in insertion order
+    {"t": "unsupported", "type": "module.Class", "repr": "..."}   anything else (child to grader only)
+
+An ``unsupported`` tag decodes to an :class:`Unsupported` record, so the grader can report
+"returned a Foo object" instead of failing to read the result. Arrays of object, string or
+structured dtype are unsupported too.
+
+This module runs inside the sandbox: it imports only the standard library and NumPy.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+import zipfile
+
+import numpy as np
+
+MAX_DEPTH = 32          # nesting depth of tuples/lists/dicts
+MAX_ITEMS = 100_000     # containers and scalars in one value
+MAX_REPR = 200          # characters kept of an unsupported object's repr
+_NUMERIC_KINDS = "biufc"
+_array_equal = np.array_equal  # bound now: a submission that replaces NumPy's cannot fool checks
+
+
+class Unsupported:
+    """A value of a type the wire cannot carry (decoded from an ``unsupported`` tag)."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object>"
+
+
+class WireError(ValueError):
+    """An encoded value is malformed or exceeds the limits above."""
+
+
+def _type_name(value) -> str:
+    cls = type(value)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _safe_repr(value) -> str:
+    try:
+        text = repr(value)
+    except BaseException as exc:  # a hostile __repr__ must not stop the encoding
+        text = f"<repr failed: {type(exc).__name__}>"
+    return text if len(text) <= MAX_REPR else text[: MAX_REPR - 3] + "..."
+
+
+def _encode_float(x: float):
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def _decode_float(v) -> float:
+    if isinstance(v, str):
+        if v not in ("nan", "inf", "-inf"):
+            raise WireError(f"bad float {v!r}")
+        return float(v)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        raise WireError(f"bad float {v!r}")
+    return float(v)
+
+
+def encode(value) -> tuple[dict, dict[str, np.ndarray]]:
+    """Encode ``value`` as ``(tag, arrays)``; ``arrays`` maps npz keys to ndarrays."""
+    arrays: dict[str, np.ndarray] = {}
+    active: set[int] = set()  # containers being encoded (cycle detection)
+    count = [0]
+
+    def enc(v, depth):
+        count[0] += 1
+        if count[0] > MAX_ITEMS:
+            raise WireError(f"value has more than {MAX_ITEMS} items")
+        if v is None:
+            return {"t": "none"}
+        if isinstance(v, np.ndarray):
+            arr = np.asarray(v)  # plain ndarray (np.matrix and other subclasses lose their class)
+            if arr.dtype.kind not in _NUMERIC_KINDS or arr.dtype.names is not None:
+                return {"t": "unsupported", "type": f"numpy array of dtype {arr.dtype}",
+                        "repr": _safe_repr(v)}
+            key = f"a{len(arrays)}"
+            arrays[key] = arr
+            return {"t": "ndarray", "key": key}
+        if isinstance(v, np.generic):
+            arr = np.asarray(v)
+            if arr.dtype.kind not in _NUMERIC_KINDS:
+                return {"t": "unsupported", "type": _type_name(v), "repr": _safe_repr(v)}
+            key = f"a{len(arrays)}"
+            arrays[key] = arr
+            return {"t": "npscalar", "key": key}
+        if isinstance(v, bool):
+            return {"t": "bool", "v": v}
+        if isinstance(v, int):
+            return {"t": "int", "v": int(v)}
+        if isinstance(v, float):
+            return {"t": "float", "v": _encode_float(float(v))}
+        if isinstance(v, str):
+            return {"t": "str", "v": str(v)}
+        if isinstance(v, (tuple, list, dict)):
+            if depth >= MAX_DEPTH:
+                raise WireError(f"value is nested deeper than {MAX_DEPTH} levels")
+            if id(v) in active:
+                raise WireError("value contains itself (a reference cycle)")
+            active.add(id(v))
+            try:
+                if isinstance(v, dict):
+                    items = []
+                    for k, item in v.items():
+                        if isinstance(k, bool) or not isinstance(k, (str, int)):
+                            return {"t": "unsupported", "type": "dict with a key of type "
+                                    + _type_name(k), "repr": _safe_repr(k)}
+                        items.append([k, enc(item, depth + 1)])
+                    return {"t": "dict", "items": items}
+                kind = "tuple" if isinstance(v, tuple) else "list"
+                return {"t": kind, "items": [enc(item, depth + 1) for item in v]}
+            finally:
+                active.discard(id(v))
+        return {"t": "unsupported", "type": _type_name(v), "repr": _safe_repr(v)}
+
+    return enc(value, 0), arrays
+
+
+def decode(tag, arrays) -> object:
+    """Inverse of :func:`encode`; ``arrays`` is a mapping of npz keys to ndarrays."""
+    count = [0]
+
+    def dec(t, depth):
+        count[0] += 1
+        if count[0] > MAX_ITEMS or depth > MAX_DEPTH:
+            raise WireError("encoded value is too large or too deep")
+        if not isinstance(t, dict) or not isinstance(t.get("t"), str):
+            raise WireError(f"bad tag {str(t)[:80]}")
+        kind = t["t"]
+        if kind == "none":
+            return None
+        if kind in ("ndarray", "npscalar"):
+            key = t.get("key")
+            if not isinstance(key, str) or key not in arrays:
+                raise WireError(f"missing array {key!r}")
+            arr = np.asarray(arrays[key])
+            if kind == "ndarray":
+                return arr
+            if arr.shape != ():
+                raise WireError("a NumPy scalar must be stored 0-d")
+            return arr[()]
+        if kind == "bool":
+            if not isinstance(t.get("v"), bool):
+                raise WireError("bad bool")
+            return t["v"]
+        if kind == "int":
+            if isinstance(t.get("v"), bool) or not isinstance(t.get("v"), int):
+                raise WireError("bad int")
+            return t["v"]
+        if kind == "float":
+            return _decode_float(t.get("v"))
+        if kind == "str":
+            if not isinstance(t.get("v"), str):
+                raise WireError("bad str")
+            return t["v"]
+        if kind in ("tuple", "list"):
+            items = t.get("items")
+            if not isinstance(items, list):
+                raise WireError(f"bad {kind}")
+            out = [dec(item, depth + 1) for item in items]
+            return tuple(out) if kind == "tuple" else out
+        if kind == "dict":
+            items = t.get("items")
+            if not isinstance(items, list):
+                raise WireError("bad dict")
+            out = {}
+            for pair in items:
+                if (not isinstance(pair, list) or len(pair) != 2 or isinstance(pair[0], bool)
+                        or not isinstance(pair[0], (str, int))):
+                    raise WireError("bad dict item")
+                out[pair[0]] = dec(pair[1], depth + 1)
+            return out
+        if kind == "unsupported":
+            return Unsupported(str(t.get("type", "?"))[:MAX_REPR], str(t.get("repr", ""))[:MAX_REPR])
+        raise WireError(f"unknown tag {kind!r}")
+
+    return dec(tag, 0)
+
+
+# --- archives and frames -------------------------------------------------------------------
+
+def arrays_to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """The ``.npz`` bytes of ``arrays`` (uncompressed, no pickle)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def arrays_from_bytes(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
+    """Read ``.npz`` bytes with ``allow_pickle=False``, refusing archives that would unpack
+    to more than ``max_bytes`` (a forged archive must not exhaust the grader's memory)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise WireError(f"not an npz archive: {exc}") from None
+    if total > max_bytes:
+        raise WireError(f"arrays unpack to {total} bytes, more than the limit of {max_bytes}")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except Exception as exc:  # np.load raises ValueError, OSError, zipfile errors...
+        raise WireError(f"unreadable npz archive: {type(exc).__name__}: {exc}") from None
+
+
+_LENGTH = struct.Struct(">I")  # a frame: 4-byte big-endian length, then the payload
+
+
+def frame(payload: bytes) -> bytes:
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def message(header: dict, arrays: dict[str, np.ndarray] | None = None) -> bytes:
+    """One protocol message: a JSON header frame, then an npz frame if there are arrays."""
+    header = dict(header, npz=bool(arrays))
+    out = frame(json.dumps(header, allow_nan=False).encode("utf-8"))
+    if arrays:
+        out += frame(arrays_to_bytes(arrays))
+    return out
+
+
+class FrameReader:
+    """Splits a byte stream into frames; a frame longer than ``max_frame`` is an error.
+
+    ``feed`` returns the complete frames received so far; after a bad length it stops and
+    sets ``error`` (the frames before it are still returned).
+    """
+
+    def __init__(self, max_frame: int):
+        self.max_frame = max_frame
+        self.error: str | None = None
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        if self.error:
+            return []
+        self._buffer += data
+        frames = []
+        while len(self._buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._buffer)
+            if size > self.max_frame:
+                self.error = f"a message of {size} bytes exceeds the limit of {self.max_frame}"
+                break
+            if len(self._buffer) < _LENGTH.size + size:
+                break
+            frames.append(bytes(self._buffer[_LENGTH.size:_LENGTH.size + size]))
+            del self._buffer[:_LENGTH.size + size]
+        return frames
+
+
+# --- mutation check ------------------------------------------------------------------------
+
+def changed_paths(before, after, path=()) -> list[tuple]:
+    """Where ``after`` differs from ``before`` (a deep copy taken before a call).
+
+    Returns key paths such as ``((0, "W1"),)``: the first element is the argument's position
+    (or keyword name), the rest are dict keys and sequence indices. Used on both sides of the
+    sandbox, so the grader can compare what a submission changed with what the course's own
+    function changes.
+    """
+    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
+        same = (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)
+                and before.shape == after.shape and before.dtype == after.dtype
+                and _array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+        return [] if same else [path]
+    if isinstance(before, dict) and isinstance(after, dict):
+        if list(before) != list(after):
+            return [path]
+        found = []
+        for key in before:
+            found += changed_paths(before[key], after[key], path + (key,))
+        return found
+    if isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
+        if type(before) is not type(after) or len(before) != len(after):
+            return [path]
+        found = []
+        for i, (b, a) in enumerate(zip(before, after)):
+            found += changed_paths(b, a, path + (i,))
+        return found
+    if type(before) is not type(after):
+        return [path]
+    try:
+        same = bool(before == after) or (before != before and after != after)  # NaN == NaN here
+    except Exception:
+        same = False
+    return [] if same else [path]

@@ -1,0 +1,120 @@
+"""``nnref grade``: grade course assignments against nnref.course.
+
+    nnref grade SUBMISSION --assignment NAME [--results results.json] [--timeout S] [--memory MB]
+    nnref grade FOLDER --assignment NAME --workers K [--output-dir DIR]
+    nnref grade --list
+
+Exit status: 0 when the grading ran (whatever the score), 1 when the grader itself failed
+(a results.json with a score of 0 and the error is still written), 2 for a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submission", nargs="?", metavar="SUBMISSION",
+                        help="a .py file, a .ipynb notebook, or a folder of them")
+    parser.add_argument("-a", "--assignment", metavar="NAME",
+                        help="the nnref.course module to grade against (see --list)")
+    parser.add_argument("--results", default="results.json", metavar="FILE",
+                        help="where to write Gradescope's results.json for one submission "
+                             "(default: %(default)s)")
+    parser.add_argument("--output-dir", default="grading_results", metavar="DIR",
+                        help="folder mode: where the results.json files and summary.csv go "
+                             "(default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=1, metavar="K",
+                        help="folder mode: submissions graded in parallel (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="wall-clock seconds for one submission (default: %(default)s)")
+    parser.add_argument("--call-timeout", type=float, default=10.0, metavar="S",
+                        help="wall-clock seconds for one call, and for loading the submission "
+                             "(default: %(default)s)")
+    parser.add_argument("--memory", type=int, default=2048, metavar="MB",
+                        help="memory (address space) limit of the sandbox in MiB "
+                             "(default: %(default)s)")
+    parser.add_argument("--list", action="store_true",
+                        help="list the assignments, their graded functions and points")
+    parser.add_argument("--quiet", action="store_true", help="no table and no progress bar")
+
+
+def list_text() -> str:
+    from nnref.grading.assignments import all_assignments
+
+    lines = []
+    for spec in all_assignments():
+        lines.append(f"{spec.name}  ({spec.title}, {spec.max_score:g} points)")
+        for f in spec.functions:
+            lines.append(f"    {f.name:<42} {f.points:>4g}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        print(list_text())
+        return 0
+    from nnref.grading.assignments import get_assignment
+    from nnref.grading.sandbox import Limits
+
+    if not args.submission or not args.assignment:
+        print("nnref grade: a SUBMISSION and --assignment NAME are required (or --list)",
+              file=sys.stderr)
+        return 2
+    try:
+        get_assignment(args.assignment)
+        limits = Limits(timeout=args.timeout, call_timeout=args.call_timeout,
+                        memory_mb=args.memory)
+    except ValueError as exc:
+        print(f"nnref grade: {exc}", file=sys.stderr)
+        return 2
+    if not os.path.exists(args.submission):
+        print(f"nnref grade: no such file or folder: {args.submission}", file=sys.stderr)
+        return 2
+    if os.path.isdir(args.submission):
+        return _run_folder(args, limits)
+    return _run_one(args, limits)
+
+
+def _run_one(args, limits) -> int:
+    from nnref.grading.grader import grade
+    from nnref.grading.results import GradeReport, format_table, write_results
+
+    try:
+        report = grade(args.submission, args.assignment, limits)
+    except BaseException as exc:  # grade() reports its own failures; this is the last net
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        message = f"{type(exc).__name__}: {exc}"
+        report = GradeReport(args.submission, args.assignment, [],
+                             f"The grader failed (not because of the submission): {message}",
+                             0.0, error=message, extra={"traceback": traceback.format_exc(limit=8)})
+    try:
+        write_results(report, args.results)
+    except OSError as exc:
+        print(f"nnref grade: cannot write {args.results}: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(format_table(report))
+        print(f"results written to {args.results}")
+    return 1 if report.error else 0
+
+
+def _run_folder(args, limits) -> int:
+    from nnref.grading.batch import grade_folder
+
+    try:
+        reports = grade_folder(args.submission, args.assignment, args.output_dir,
+                               workers=args.workers, limits=limits, progress=not args.quiet)
+    except ValueError as exc:
+        print(f"nnref grade: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        width = max([len(r.submission) for r in reports] + [10])
+        for r in reports:
+            flag = f"  grader error: {r.error}" if r.error else ""
+            print(f"  {r.submission:<{width}}  {r.score:>6g}/{r.max_score:<6g}{flag}")
+        print(f"{len(reports)} submissions; results in {args.output_dir} (summary.csv)")
+    return 1 if any(r.error for r in reports) else 0

@@ -1,0 +1,256 @@
+"""Grade one submission: the answer key, the sandbox run, the comparison, the feedback.
+
+The answer key is ``nnref.course``, called in the grader's process on deep copies of each
+case's inputs, after seeding NumPy's global generator with the case's seed (the sandbox does
+the same before calling the student's function). The global generator's state is saved before
+and restored after, so grading leaves the caller's random state as it was.
+
+A function earns its points when every case passes: the return value matches (see
+:mod:`nnref.grading.compare`) and the inputs were not changed in place where the course's
+function leaves them unchanged. The feedback names the function, the case, the first wrong
+item, the expected and the received value, and the course formula for that item.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import fnmatch
+import importlib
+import inspect
+import io
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnref.grading.assignments import get_assignment
+from nnref.grading.child.wire import changed_paths
+from nnref.grading.compare import compare, format_path
+from nnref.grading.loading import SubmissionError, load_submission
+from nnref.grading.results import GradeReport, TestResult
+from nnref.grading.sandbox import Call, Limits, run_submission
+from nnref.grading.spec import ATOL, RTOL, AssignmentSpec, Case, FunctionSpec
+
+_PRINTED_CHARS = 3000  # of the submission's output, shown in the report
+
+
+@dataclass
+class Expected:
+    """The answer key's result for one case."""
+
+    call: Call
+    case: Case
+    value: object = None
+    changed: tuple = ()
+    error: str | None = None  # the answer key itself failed (a grader bug)
+
+
+class AnswerKey:
+    """Every case of an assignment with the course's result, computed once per process."""
+
+    def __init__(self, spec: AssignmentSpec):
+        self.spec = spec
+        self.module = importlib.import_module(f"nnref.course.{spec.name}")
+        self.by_function: dict[str, list[Expected]] = {}
+        self.parameters: dict[str, list[str]] = {}
+        calls = 0
+        for fspec in spec.functions:
+            reference = getattr(self.module, fspec.name)
+            self.parameters[fspec.name] = list(inspect.signature(reference).parameters)
+            entries = []
+            for case in fspec.cases():
+                call = Call(calls, fspec.name, spec.case_seed(fspec.name, case),
+                            tuple(case.args), dict(case.kwargs))
+                calls += 1
+                entries.append(_reference_result(reference, call, case))
+            self.by_function[fspec.name] = entries
+
+    @property
+    def calls(self) -> list[Call]:
+        return [e.call for entries in self.by_function.values() for e in entries]
+
+
+def _reference_result(reference, call: Call, case: Case) -> Expected:
+    args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
+    state = np.random.get_state()
+    try:
+        # The course's functions read (and some re-seed) NumPy's global generator, exactly
+        # as the sandbox's call does: both start from the case's seed.
+        np.random.seed(call.seed)
+        with contextlib.redirect_stdout(io.StringIO()):
+            value = reference(*args, **kwargs)
+    except Exception as exc:
+        return Expected(call, case, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        np.random.set_state(state)
+    changed = changed_paths(call.args, args) + changed_paths(call.kwargs, kwargs)
+    return Expected(call, case, value, tuple(changed))
+
+
+_KEYS: dict[str, AnswerKey] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def answer_key(spec: AssignmentSpec) -> AnswerKey:
+    """The cached :class:`AnswerKey` of ``spec`` (thread-safe)."""
+    with _KEYS_LOCK:
+        if spec.name not in _KEYS:
+            _KEYS[spec.name] = AnswerKey(spec)
+        return _KEYS[spec.name]
+
+
+def grade(submission_path, assignment: str, limits: Limits | None = None) -> GradeReport:
+    """Grade the ``.py`` or ``.ipynb`` at ``submission_path`` on ``assignment``.
+
+    Never raises: a submission that cannot be read scores 0 with the reason, and a failure of
+    the grader itself is reported in ``GradeReport.error`` (with a score of 0).
+    """
+    started = time.perf_counter()
+    limits = limits or Limits()
+    path = str(submission_path)
+    spec = None
+    try:
+        spec = get_assignment(assignment)
+        key = answer_key(spec)
+        try:
+            submission = load_submission(path)
+        except SubmissionError as exc:
+            return _not_graded(path, spec, str(exc), time.perf_counter() - started)
+        run = run_submission(submission, key.calls, spec.provided, limits)
+        tests = [_grade_function(fspec, key, run) for fspec in spec.functions]
+        report = GradeReport(path, spec.name, tests, "", time.perf_counter() - started,
+                             extra={"sandbox_user": run.user, "processes": run.processes,
+                                    "tolerance": f"rtol={RTOL:g}, atol={ATOL:g} unless a "
+                                                 "function states its own"})
+        report.output = _overview(report, submission, run, limits)
+        return report
+    except Exception as exc:  # the grader's own failure: reported, never raised
+        message = f"{type(exc).__name__}: {exc}"
+        detail = traceback.format_exc(limit=8)
+        tests = ([TestResult(f.name, 0.0, f.points, f"{f.name}: not graded (grader error)")
+                  for f in spec.functions] if spec else [])
+        return GradeReport(path, spec.name if spec else str(assignment), tests,
+                           f"The grader failed (not because of the submission): {message}",
+                           time.perf_counter() - started, error=message,
+                           extra={"traceback": detail})  # extra_data: not shown to students
+
+
+def _not_graded(path, spec: AssignmentSpec, reason: str, seconds: float) -> GradeReport:
+    tests = [TestResult(f.name, 0.0, f.points, f"{f.name}: 0/{f.points:g}\nFAIL  not graded: {reason}")
+             for f in spec.functions]
+    return GradeReport(path, spec.name, tests, f"The submission could not be graded: {reason}",
+                       seconds)
+
+
+def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
+    results = []  # (label, problem or None, hint)
+    for expected in key.by_function[fspec.name]:
+        outcome = run.outcomes[expected.call.id]
+        problem, hint = _judge(fspec, expected, outcome, key.parameters[fspec.name], run)
+        results.append((expected.case.label, problem, hint))
+    passed = all(problem is None for _, problem, _ in results)
+    score = float(fspec.points) if passed else 0.0
+    lines = [f"{fspec.name}: {score:g}/{fspec.points:g}"]
+    problems = {problem for _, problem, _ in results}
+    if len(results) > 1 and len(problems) == 1 and not passed:  # one message for all cases
+        lines.append(f"FAIL  all {len(results)} cases: {problems.pop()}")
+    else:
+        for label, problem, _ in results:
+            lines.append(f"PASS  {label}" if problem is None else f"FAIL  {label}: {problem}")
+    hints = dict.fromkeys(hint for _, problem, hint in results if problem is not None and hint)
+    lines += [f"Hint: {hint}" for hint in hints]
+    return TestResult(fspec.name, score, float(fspec.points), "\n".join(lines))
+
+
+def _judge(fspec: FunctionSpec, expected: Expected, outcome, parameters, run):
+    """``(problem, hint)``; ``problem`` is None when the case passes."""
+    if expected.error:
+        return (f"grader error: the answer key failed on this case ({expected.error}); "
+                "please report it", None)
+    status = outcome.status
+    if status == "missing":
+        text = f"{fspec.name} {outcome.detail}"
+        if run.load_stopped:
+            text += f" (loading stopped: {run.load_stopped})"
+        elif run.load_errors:
+            text += " (some of the submission's code raised errors while loading: see the output)"
+        return text, None
+    if status == "raised":
+        text = "raised an exception\n" + _indent(outcome.detail)
+        if outcome.blocked_imports:
+            text += (f"\n      (it tried to import {outcome.blocked_imports[0]}, which is not "
+                     "available while grading: write the function yourself)")
+        return text, None if outcome.limit else fspec.hints.get("*")
+    if status != "returned":
+        return outcome.detail or status, None
+    mismatch = compare(expected.value, outcome.value, fspec.rtol, fspec.atol, fspec.returns,
+                       fspec.values)
+    if mismatch is not None:
+        return f"{mismatch.where()}: {mismatch.problem}", _hint(fspec, mismatch.names)
+    extra = [p for p in outcome.changed if not any(p[:len(q)] == q for q in expected.changed)]
+    if extra:
+        where = _argument_path(extra[0], parameters)
+        return (f"changed its input {where} in place; the course's {fspec.name} leaves it "
+                "unchanged (compute a new array, e.g. x = x / n instead of x /= n, or work on "
+                "a copy)", None)
+    return None, None
+
+
+def _hint(fspec: FunctionSpec, names: tuple) -> str | None:
+    for name in reversed(names):
+        for pattern, text in fspec.hints.items():
+            if pattern != "*" and fnmatch.fnmatchcase(name, pattern):
+                return text
+    return fspec.hints.get("*")
+
+
+def _argument_path(path: tuple, parameters: list[str]) -> str:
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        head = parameters[head] if head < len(parameters) else f"argument {head + 1}"
+    tokens = [("key", t) if isinstance(t, str) else ("index", t) for t in rest]
+    return format_path(tuple([str(head)] + tokens))
+
+
+def _indent(text: str, prefix: str = "      ") -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def _overview(report: GradeReport, submission, run, limits: Limits) -> str:
+    lines = [f"{report.assignment}: {report.score:g}/{report.max_score:g}"]
+    notes = list(dict.fromkeys(submission.notes + run.notes))
+    if run.load_stopped:
+        lines.append(f"Loading stopped: {run.load_stopped}")
+    if run.blocked_imports:
+        blocked = ", ".join(dict.fromkeys(run.blocked_imports))
+        lines.append(f"Blocked import: {blocked} (the grader's own packages are not available "
+                     "to submissions)")
+    if run.load_errors:
+        lines.append(f"{len(run.load_errors)} part(s) of the submission raised errors while "
+                     "loading (the rest was still run):")
+        lines += [_indent(e, "  ") for e in run.load_errors[:3]]
+        if len(run.load_errors) > 3:
+            lines.append(f"  ... and {len(run.load_errors) - 3} more")
+    if notes:
+        lines.append("Notes:")
+        lines += [f"  - {note}" for note in notes[:20]]
+    printed = (run.stdout + ("\n" + run.stderr if run.stderr else "")).strip()
+    if printed:
+        shown = printed[:_PRINTED_CHARS]
+        kept = limits.output_kb << 10
+        header = "The submission printed"
+        if run.output_bytes > kept or len(printed) > _PRINTED_CHARS:
+            header += (f" {_size(run.output_bytes)} (shown: the first {len(shown)} characters)")
+        lines.append(header + ":")
+        lines.append(_indent(shown, "  "))
+    return "\n".join(lines)
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n} bytes"

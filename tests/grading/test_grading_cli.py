@@ -1,0 +1,122 @@
+"""``nnref grade``: one submission, a folder, --list, and the grader's own failures."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+
+import pytest
+
+from grading_helpers import FIXTURES, SOLUTIONS
+from nnref.cli import main
+from nnref.grading import get_assignment
+
+GRADESCOPE_TEST_KEYS = {"name", "score", "max_score", "status", "output", "visibility"}
+SOLUTION = os.path.join(SOLUTIONS, "c1w2_numpy_basics.py")
+MISSING_SOFTMAX = os.path.join(FIXTURES, "c1w2_numpy_basics", "missing_function.py")
+
+
+def check_results_file(path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        results = json.load(f)
+    assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
+    for test in results["tests"]:
+        assert set(test) == GRADESCOPE_TEST_KEYS
+        assert test["status"] in ("passed", "failed")
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+    return results
+
+
+def test_list_shows_every_assignment_with_its_points(capsys):
+    assert main(["grade", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("c1w2_numpy_basics", "c1w4_deep_nn", "c2w2_optimization"):
+        spec = get_assignment(name)
+        assert f"{name}  ({spec.title}, {spec.max_score:g} points)" in out
+        for f in spec.functions:
+            assert f"    {f.name:<42} {f.points:>4g}" in out
+
+
+def test_one_submission_writes_results_json_and_prints_a_table(tmp_path, capsys):
+    results_path = tmp_path / "out" / "results.json"
+    code = main(["grade", MISSING_SOFTMAX, "-a", "c1w2_numpy_basics", "--results",
+                 str(results_path), "--timeout", "30", "--memory", "1024"])
+    assert code == 0
+    results = check_results_file(results_path)
+    assert (results["score"], results["max_score"]) == (85, 100)
+    softmax = next(t for t in results["tests"] if t["name"] == "softmax")
+    assert softmax["status"] == "failed" and "softmax is not defined" in softmax["output"]
+    out = capsys.readouterr().out
+    assert "softmax is not defined" in out and "total" in out and "85/100" in out
+    assert [p.name for p in results_path.parent.iterdir()] == ["results.json"]  # no temp left
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", SOLUTION], "--assignment NAME are required"),
+    (["grade", SOLUTION, "-a", "c9w9_nothing"], "assignment must be one of c1w2_numpy_basics"),
+    (["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--timeout", "-1"],
+     "timeout must be a positive number. Received: timeout=-1.0"),
+    (["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--memory", "64"],
+     "memory_mb must be at least 256"),
+    (["grade", "no/such/file.py", "-a", "c1w2_numpy_basics"], "no such file or folder"),
+])
+def test_usage_errors_exit_2_with_a_message(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_failing_grader_still_writes_a_zero_score_results_json(tmp_path, monkeypatch, capsys):
+    import nnref.grading.grader as grader
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(grader, "grade", broken)
+    results_path = tmp_path / "results.json"
+    assert main(["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--results", str(results_path)]) == 1
+    results = check_results_file(results_path)
+    assert results["score"] == 0
+    assert results["extra_data"]["error"] == "RuntimeError: disk on fire"
+    assert "The grader failed (not because of the submission): RuntimeError: disk on fire" \
+        in results["output"]
+    assert "Traceback" in results["extra_data"]["traceback"]  # for the instructor only
+
+
+def test_grade_reports_a_broken_answer_key_instead_of_raising(monkeypatch):
+    import nnref.grading.grader as grader
+
+    monkeypatch.setattr(grader, "answer_key", lambda spec: 1 / 0)
+    report = grader.grade(SOLUTION, "c1w2_numpy_basics")
+    assert report.error == "ZeroDivisionError: division by zero"
+    assert report.score == 0 and report.max_score == 100
+    assert all(t.status == "failed" for t in report.tests)
+
+
+def test_folder_mode_grades_in_parallel_and_writes_a_csv_summary(tmp_path, capsys):
+    folder = tmp_path / "submissions"
+    (folder / "student_a").mkdir(parents=True)
+    (folder / "student_b").mkdir()
+    (folder / "student_c" / ".ipynb_checkpoints").mkdir(parents=True)
+    shutil.copy(SOLUTION, folder / "alice.py")
+    shutil.copy(MISSING_SOFTMAX, folder / "bob.py")
+    shutil.copy(SOLUTION, folder / "student_a" / "hw.py")
+    shutil.copy(SOLUTION, folder / "student_b" / "one.py")
+    shutil.copy(SOLUTION, folder / "student_b" / "two.py")
+    shutil.copy(SOLUTION, folder / "student_c" / ".ipynb_checkpoints" / "old.py")
+    (folder / "notes.txt").write_text("not a submission")
+    out_dir = tmp_path / "graded"
+    code = main(["grade", str(folder), "-a", "c1w2_numpy_basics", "--workers", "2",
+                 "--output-dir", str(out_dir), "--timeout", "30", "--quiet"])
+    assert code == 0
+    with open(out_dir / "summary.csv", encoding="utf-8") as f:
+        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    assert list(rows) == ["alice.py", "bob.py", "student_a", "student_b", "student_c"]
+    assert [rows[n]["score"] for n in rows] == ["100", "85", "100", "0", "0"]
+    assert rows["bob.py"]["softmax"] == "0" and rows["bob.py"]["L2"] == "15"
+    for name in rows:
+        check_results_file(out_dir / f"{name}.results.json")
+    b = check_results_file(out_dir / "student_b.results.json")
+    assert "several candidate files (one.py, two.py)" in b["output"]
+    c = check_results_file(out_dir / "student_c.results.json")
+    assert "no .py or .ipynb file" in c["output"]
