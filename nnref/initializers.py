@@ -101,11 +101,12 @@ INITIALIZERS: dict[str, Initializer] = {
 }
 
 
-def get(identifier: str | Initializer) -> Initializer:
-    """An initializer from its name, or a callable ``(shape, rng, dtype) -> ndarray`` as is."""
+def get(identifier: str | Initializer, argument: str = "initializer") -> Initializer:
+    """An initializer from its name, or a callable ``(shape, rng, dtype) -> ndarray`` as is.
+    ``argument`` is the caller's parameter name (e.g. "kernel_initializer") for the error message."""
     if callable(identifier):
         return identifier
     if isinstance(identifier, str) and identifier in INITIALIZERS:
         return INITIALIZERS[identifier]
     raise ValueError(f"Unknown initializer: expected one of {sorted(INITIALIZERS)} or a callable "
-                     f"(shape, rng, dtype). Received: initializer={identifier!r}")
+                     f"(shape, rng, dtype). Received: {argument}={identifier!r}")

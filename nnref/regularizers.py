@@ -84,12 +84,13 @@ class L1(L1L2):
         super().__init__(l1=l1, l2=0.0, convention=convention)
 
 
-def get(identifier) -> Regularizer | None:
-    """None, a Regularizer, or a name ("l1", "l2", "l1_l2") with Keras's default factors."""
+def get(identifier, argument: str = "regularizer") -> Regularizer | None:
+    """None, a Regularizer, or a name ("l1", "l2", "l1_l2") with Keras's default factors.
+    ``argument`` is the caller's parameter name (e.g. "kernel_regularizer") for the error message."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     names = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01), "l1l2": lambda: L1L2(0.01, 0.01)}
     if isinstance(identifier, str) and identifier.lower() in names:
         return names[identifier.lower()]()
     raise ValueError(f"Unknown regularizer: expected None, a Regularizer or one of {sorted(names)}. "
-                     f"Received: regularizer={identifier!r}")
+                     f"Received: {argument}={identifier!r}")

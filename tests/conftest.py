@@ -10,8 +10,15 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# In CI the property tests draw the same cases on every run (a failure there is reproducible);
+# locally they explore new ones.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def require_data(loader, *args, **kwargs):

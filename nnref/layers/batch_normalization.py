@@ -40,8 +40,8 @@ class BatchNormalization(Layer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.moving_variance_mode = moving_variance
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer, "gamma_initializer")
+        self.beta_initializer = initializers.get(beta_initializer, "beta_initializer")
 
     def _build(self, input_dim, dtype, rng):
         self.gamma = self.gamma_initializer((input_dim,), rng, dtype)
