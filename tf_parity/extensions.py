@@ -1,0 +1,298 @@
+"""Keras extensions that compute the course's formulas in TensorFlow.
+
+Where Keras's built-ins compute something other than the formula taught in the course, these
+classes compute the course's formula, so nnref's ``convention="course"`` has a TensorFlow twin:
+
+=================  ============================================  ====================================
+extension          course formula (t = iterations + 1)           the Keras built-in differs by
+=================  ============================================  ====================================
+CourseMomentum     v = βv + (1−β)g;  w −= α·v                    v = μv − αg; w += v (a sum, not an
+                   nesterov: w −= α·(βv + (1−β)g)                average: equal when α_k = α(1−β))
+CourseRMSprop      s = ρs + (1−ρ)g²;  w −= α·g/(√s + ε)          ε inside the root: √(s + ε)
+CourseAdagrad      c += g²;  w −= α·g/(√c + ε)                   ε inside the root; c starts at 0.1
+CourseAdam         m = β1m + (1−β1)g;  v = β2v + (1−β2)g²        the ε-hat form:
+                   w −= α·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t),          w −= α√(1−β2^t)/(1−β1^t)·m/(√v + ε)
+                   v̂ = v/(1−β2^t)
+MaskedDropout      y = x ⊙ mask / (1 − rate), mask given          Dropout draws the mask from TF's RNG
+=================  ============================================  ====================================
+
+Plain gradient descent (``keras.optimizers.SGD(α)``) and Adadelta (``keras.optimizers.Adadelta``,
+Zeiler 2012 with ε inside both roots) already compute the course's formulas, so they have no
+extension here.
+
+Every hyperparameter enters the graph as ``tf.constant(value, variable.dtype)``, i.e. rounded once
+to the variable's dtype, as NumPy rounds a Python float. (Keras's ``ops.cast(0.9, "float64")``
+goes through float32 first and would give 0.8999999761581421: see KERAS_FACTS.md.) The bias
+corrections 1 − β^t are computed in float64, as the course's NumPy code computes ``beta1**t``,
+then rounded to the variable's dtype.
+
+Keras keeps the learning rate in a variable of dtype ``floatx``: run with
+``keras.backend.set_floatx`` equal to the variables' dtype (tf_parity does), or a float64 run
+uses a learning rate rounded to float32.
+
+This module imports TensorFlow and Keras; import it only where they are wanted.
+"""
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def _const(value, dtype):
+    """A Python number as a tensor of ``dtype``, rounded once (never through float32)."""
+    return tf.constant(value, dtype=dtype)
+
+
+def _check_real(name, value, *, low=0.0, below_one=False):
+    """``value`` as a float after checking it is a finite number >= low (and < 1 if asked)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number. Received: {name}={value!r}")
+    value = float(value)
+    if below_one and not (low <= value < 1):
+        raise ValueError(f"{name} must be in [{low:g}, 1). Received: {name}={value!r}")
+    if not (math.isfinite(value) and value >= low):
+        raise ValueError(f"{name} must be a finite number >= {low:g}. Received: {name}={value!r}")
+    return value
+
+
+class _CourseOptimizer(keras.optimizers.Optimizer):
+    """Shared helpers: per-variable state lookup and the step counter t = iterations + 1."""
+
+    def _state(self, slots, variable):
+        return slots[self._get_variable_index(variable)]
+
+    def _step_number(self, dtype):
+        """t = iterations + 1 as a tensor of ``dtype``."""
+        return tf.cast(self.iterations + 1, dtype)
+
+    def _bias_correction(self, beta, variable):
+        """1 − β^t, computed in float64 then rounded to the variable's dtype."""
+        t = self._step_number(tf.float64)
+        return tf.cast(1.0 - tf.pow(_const(beta, tf.float64), t), variable.dtype)
+
+
+class CourseMomentum(_CourseOptimizer):
+    """Gradient descent with momentum as taught: the velocity is an average of the gradients.
+
+        v = β·v + (1 − β)·g
+        w −= α·v                          (nesterov=True: w −= α·(β·v + (1 − β)·g))
+
+    Keras's ``SGD(momentum=μ)`` keeps a sum instead (v = μv − αg; w += v); the two trajectories
+    coincide when ``α_keras = α·(1 − β)`` at a constant rate.
+
+    Args:
+        learning_rate: α, a float or a Keras schedule. Defaults to ``0.01``.
+        beta: β in [0, 1). Defaults to ``0.9``.
+        nesterov: Defaults to ``False``.
+    State: ``velocity`` per variable, starting at 0.
+    """
+
+    def __init__(self, learning_rate=0.01, beta=0.9, nesterov=False, name="course_momentum",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta = _check_real("beta", beta, below_one=True)
+        self.nesterov = bool(nesterov)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = tf.cast(learning_rate, dtype)
+        g = tf.cast(gradient, dtype)
+        beta, one_minus_beta = _const(self.beta, dtype), _const(1.0 - self.beta, dtype)
+        v = self._state(self._velocities, variable)
+        self.assign(v, v * beta + one_minus_beta * g)                    # v = βv + (1−β)g
+        step = v * beta + one_minus_beta * g if self.nesterov else v
+        self.assign_sub(variable, lr * step)                             # w −= α·step
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta, "nesterov": self.nesterov}
+
+
+class CourseRMSprop(_CourseOptimizer):
+    """RMSprop as taught (ε outside the root).
+
+        s = ρ·s + (1 − ρ)·g²
+        w −= α·g / (√s + ε)
+
+    Keras's ``RMSprop`` divides by √(s + ε).
+
+    Args:
+        learning_rate: α. Defaults to ``0.001``.
+        rho: ρ in [0, 1). Defaults to ``0.9``.
+        epsilon: ε >= 0. Defaults to ``1e-8``.
+    State: ``velocity`` (s) per variable, starting at 0 (Keras's name).
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-8, name="course_rmsprop",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.rho = _check_real("rho", rho, below_one=True)
+        self.epsilon = _check_real("epsilon", epsilon)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = tf.cast(learning_rate, dtype)
+        g = tf.cast(gradient, dtype)
+        s = self._state(self._velocities, variable)
+        self.assign(s, s * _const(self.rho, dtype) + _const(1.0 - self.rho, dtype) * tf.square(g))
+        self.assign_sub(variable, lr * g / (tf.sqrt(s) + _const(self.epsilon, dtype)))
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+class CourseAdagrad(_CourseOptimizer):
+    """Adagrad as taught (ε outside the root, the accumulator starting at 0).
+
+        c += g²
+        w −= α·g / (√c + ε)
+
+    Keras's ``Adagrad`` divides by √(c + ε) and starts c at float32(0.1).
+
+    Args:
+        learning_rate: α. Defaults to ``0.001``.
+        initial_accumulator_value: the starting c, >= 0. Defaults to ``0.0``.
+        epsilon: ε >= 0. Defaults to ``1e-8``.
+    State: ``accumulator`` (c) per variable.
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.0, epsilon=1e-8,
+                 name="course_adagrad", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.initial_accumulator_value = _check_real(
+            "initial_accumulator_value", initial_accumulator_value)
+        self.epsilon = _check_real("epsilon", epsilon)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._accumulators = self.add_optimizer_variables(var_list, "accumulator")
+        for acc in self._accumulators:       # exact start value (Keras's Constant goes via float32)
+            acc.assign(tf.fill(acc.shape, _const(self.initial_accumulator_value, acc.dtype)))
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = tf.cast(learning_rate, dtype)
+        g = tf.cast(gradient, dtype)
+        c = self._state(self._accumulators, variable)
+        self.assign_add(c, tf.square(g))                                  # c += g²
+        self.assign_sub(variable, lr * g / (tf.sqrt(c) + _const(self.epsilon, dtype)))
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon,
+                "initial_accumulator_value": self.initial_accumulator_value}
+
+
+class CourseAdam(_CourseOptimizer):
+    """Adam as taught (Kingma & Ba 2015, Algorithm 1; the course's ``update_parameters_with_adam``).
+
+        m = β1·m + (1 − β1)·g
+        v = β2·v + (1 − β2)·g²
+        m̂ = m / (1 − β1^t),   v̂ = v / (1 − β2^t)
+        w −= α·m̂ / (√v̂ + ε)
+
+    Keras's ``Adam`` uses the paper's "ε-hat" form, w −= α√(1−β2^t)/(1−β1^t)·m/(√v + ε), i.e.
+    ε_course = ε_keras/√(1 − β2^t): the two differ in every step, most in the early ones.
+
+    Args:
+        learning_rate: α. Defaults to ``0.001``.
+        beta_1, beta_2: in [0, 1). Default to ``0.9`` and ``0.999``.
+        epsilon: ε >= 0. Defaults to ``1e-8`` (the course's).
+    State: ``momentum`` (m) and ``velocity`` (v) per variable (Keras's names).
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 name="course_adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1 = _check_real("beta_1", beta_1, below_one=True)
+        self.beta_2 = _check_real("beta_2", beta_2, below_one=True)
+        self.epsilon = _check_real("epsilon", epsilon)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"])
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = tf.cast(learning_rate, dtype)
+        g = tf.cast(gradient, dtype)
+        m = self._state(self._momentums, variable)
+        v = self._state(self._velocities, variable)
+        self.assign(m, m * _const(self.beta_1, dtype) + _const(1.0 - self.beta_1, dtype) * g)
+        self.assign(v, v * _const(self.beta_2, dtype)
+                    + _const(1.0 - self.beta_2, dtype) * tf.square(g))
+        m_hat = m / self._bias_correction(self.beta_1, variable)
+        v_hat = v / self._bias_correction(self.beta_2, variable)
+        self.assign_sub(variable, lr * m_hat / (tf.sqrt(v_hat) + _const(self.epsilon, dtype)))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class MaskedDropout(keras.layers.Layer):
+    """Inverted dropout with a keep-mask chosen by the caller.
+
+        training:  y = x ⊙ mask / (1 − rate)      (mask: True = keep)
+        inference: y = x
+
+    Computed as ``tf.nn.dropout`` computes it (``where(mask, x·(1/(1 − rate)), 0)``), so with
+    the mask Keras's ``Dropout`` happened to draw, the output is Keras's bit for bit. Set the mask
+    with :meth:`set_mask` before each training call (its shape must be the input's); a training
+    call without a mask raises, so a parity run can never silently draw one.
+
+    Args:
+        rate: the drop probability, in [0, 1).
+    """
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _check_real("rate", rate, below_one=True)
+        self.keep_mask = None
+        self.supports_masking = True
+
+    def set_mask(self, mask):
+        """Use ``mask`` (boolean, the shape of the next input) in training calls; None clears it."""
+        if mask is None:
+            self.keep_mask = None
+            return
+        mask = np.asarray(mask)
+        if mask.dtype != np.bool_:
+            raise TypeError(f"mask must be a boolean array. Received: mask.dtype={mask.dtype}")
+        self.keep_mask = tf.constant(mask)
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        if self.keep_mask is None:
+            raise ValueError(f"MaskedDropout {self.name!r} needs a mask for a training call: "
+                             "call set_mask(mask) first. Received: no mask")
+        if tuple(self.keep_mask.shape) != tuple(inputs.shape):
+            raise ValueError(f"The mask must have the input's shape {tuple(inputs.shape)}. "
+                             f"Received: mask.shape={tuple(self.keep_mask.shape)}")
+        scale = _const(1.0 / (1.0 - self.rate), inputs.dtype)
+        return tf.where(self.keep_mask, inputs * scale, tf.zeros_like(inputs))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
