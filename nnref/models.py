@@ -158,8 +158,10 @@ class Sequential:
                              f"Received: {name}.shape={x.shape}")
         x = x.astype(self.dtype, copy=False)
         if x.dtype.kind == "f" and not np.isfinite(x).all():
-            bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
-            raise ValueError(f"{name} must be finite. Received: {bad} NaN or infinite values")
+            bad = np.argwhere(~np.isfinite(x))                   # (k, 2) indices
+            i, j = bad[0]
+            raise ValueError(f"{name} must be finite (no NaN or inf). Received: {len(bad)} non-finite "
+                             f"values, the first {name}[{i}, {j}]={x[i, j]}")
         return x
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
@@ -168,12 +170,17 @@ class Sequential:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
+    def backward(self, dy: np.ndarray, input_gradient: bool = True) -> np.ndarray | None:
         """Backward pass from ∂L/∂output (m, output_dim); fills each layer's ``grads``.
-        Returns ∂L/∂x (m, input_dim). Needs a forward pass just before."""
-        for layer in reversed(self.layers):
+        Returns ∂L/∂x (m, input_dim), or None with ``input_gradient=False``, which spares the
+        first layer's dx (training does this). Needs a forward pass just before."""
+        first, *rest = self.layers
+        for layer in reversed(rest):
             dy = layer.backward(dy)
-        return dy
+        if not input_gradient:
+            first.backward_weights(dy)
+            return None
+        return first.backward(dy)
 
     def gradients(self) -> list[np.ndarray]:
         """The gradients from the last ``backward``, aligned with ``trainable_weights``."""
@@ -202,7 +209,7 @@ class Sequential:
         out = self.forward(x, training=training)
         y = self._check_labels(y, len(x))
         value = loss_fn(y, out) + self.regularization_loss()
-        self.backward(loss_fn.gradient(y, out))
+        self.backward(loss_fn.gradient(y, out), input_gradient=False)
         return value, self.gradients()
 
     # -- helpers ------------------------------------------------------------------------------

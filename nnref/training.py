@@ -70,7 +70,7 @@ def _step(model, x_b, y_b) -> tuple[float, np.ndarray]:
     """One optimizer step; returns the loss before it (with penalties) and the outputs."""
     out = model.forward(x_b, training=True)
     loss = model.loss.compute(y_b, out) + model.regularization_loss()
-    model.backward(model.loss.compute_gradient(y_b, out))
+    model.backward(model.loss.compute_gradient(y_b, out), input_gradient=False)
     if math.isfinite(loss):
         model.optimizer.apply_gradients(zip(model.gradients(), model.trainable_weights))
     return float(loss), out

@@ -29,17 +29,20 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> tuple[n
     return out, (x, W)
 
 
-def dense_backward(dout: np.ndarray, cache: DenseCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def dense_backward(dout: np.ndarray, cache: DenseCache,
+                   compute_dx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of a scalar loss through ``dense_forward``.
 
     Args:
         dout: (m, n_out) upstream gradient ∂L/∂out.
         cache: (x, W) from ``dense_forward``.
+        compute_dx: False skips dx (returned as None). A network's first layer needs no dx, and
+            for image inputs its dout·Wᵀ is as costly as the layer's forward product.
     Returns:
         dx: (m, n_in) = dout·Wᵀ; dW: (n_in, n_out) = xᵀ·dout; db: (n_out,) = Σ_i dout_i.
     """
     x, W = cache
-    dx = dout @ W.T                               # (m, n_in)
+    dx = dout @ W.T if compute_dx else None       # (m, n_in)
     dW = x.T @ dout                               # (n_in, n_out)
     db = dout.sum(axis=0)                         # (n_out,)
     return dx, dW, db

@@ -16,6 +16,13 @@ and hyperparameters) and of the course's ``update_parameters_with_gd`` / ``_with
 The kernels check only the convention name: the optimizer classes and the course functions
 validate everything else at their public edge.
 
+``work`` (keyword-only, every kernel): ``None`` or a sequence of arrays of ``param``'s shape and
+dtype (at least as many as the kernel's docstring says; :func:`work_arrays` makes them) that
+receive the intermediate results, so a step allocates nothing. The optimizer classes keep one set
+per parameter, made once in ``build``: allocating and freeing parameter-sized temporaries every
+step costs more than the arithmetic (fresh pages are page-faulted and zeroed by the OS). With
+``work=None`` the kernel allocates them itself.
+
 Order of operations is part of the contract. The course convention evaluates each expression
 exactly as the course's NumPy code does (for Adam:
 ``W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)``), and the in-place forms
@@ -44,6 +51,16 @@ def keras_constant(value, dtype):
     return np.dtype(dtype).type(np.float32(value))
 
 
+def work_arrays(param, count):
+    """``count`` uninitialised arrays of ``param``'s shape and dtype, for a kernel's ``work=``."""
+    return tuple(np.empty_like(param) for _ in range(count))
+
+
+def _work(work, param, count):
+    """The first ``count`` of ``work``, or ``count`` new arrays when ``work`` is None."""
+    return work_arrays(param, count) if work is None else tuple(work[:count])
+
+
 def _check_convention(convention):
     if convention not in CONVENTIONS:
         raise ValueError(
@@ -51,7 +68,7 @@ def _check_convention(convention):
         )
 
 
-def ema_update(average, value, beta):
+def ema_update(average, value, beta, *, work=None):
     """Exponentially weighted average, in place: ``average = β·average + (1 − β)·value``.
 
     The course's ``v = βv + (1−β)θ`` (lecture "Exponentially weighted averages"). Also the
@@ -62,22 +79,29 @@ def ema_update(average, value, beta):
         average: array, updated in place.
         value: array broadcastable to ``average``'s shape (e.g. ``grad`` or ``grad**2``).
         beta: weight of the old average, in [0, 1).
+        work: None, or an array of ``average``'s shape and dtype for ``(1 − β)·value`` (it may
+            be ``value`` itself, which is then overwritten).
     """
     beta = float(beta)
     np.multiply(average, beta, out=average)  # β·average
-    average += (1.0 - beta) * value          # + (1 − β)·value
+    if work is None:
+        average += (1.0 - beta) * value      # + (1 − β)·value
+    else:
+        average += np.multiply(value, 1.0 - beta, out=work)
 
 
-def sgd_update(param, grad, lr):
+def sgd_update(param, grad, lr, *, work=None):
     """Plain gradient descent, in place: ``param −= lr·grad``.
 
     Course ``update_parameters_with_gd``: ``W = W - learning_rate * dW``. Keras ``SGD`` with
-    ``momentum=0`` computes the same product, ``w −= g·lr``.
+    ``momentum=0`` computes the same product, ``w −= g·lr``. ``work``: 1 array.
     """
-    param -= float(lr) * grad
+    (step,) = _work(work, param, 1)
+    param -= np.multiply(grad, float(lr), out=step)
 
 
-def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nesterov=False):
+def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nesterov=False,
+                    work=None):
     """Gradient descent with momentum, in place (``param`` and ``velocity``).
 
     course (the average of the gradients, lecture "Gradient descent with momentum")::
@@ -100,30 +124,44 @@ def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nes
         beta: momentum β in [0, 1).
         convention: ``"course"`` or ``"keras"``.
         nesterov: use Nesterov's look-ahead step.
+        work: 2 arrays.
     """
     _check_convention(convention)
     lr, beta = float(lr), float(beta)
+    step, tmp = _work(work, param, 2)
     if convention == "course":
-        ema_update(velocity, grad, beta)
+        ema_update(velocity, grad, beta, work=tmp)
         if nesterov:
-            step = beta * velocity
-            step += (1.0 - beta) * grad
-            param -= lr * step
+            np.multiply(velocity, beta, out=step)  # β·v
+            step += np.multiply(grad, 1.0 - beta, out=tmp)
+            step *= lr
+            param -= step
         else:
-            param -= lr * velocity
+            param -= np.multiply(velocity, lr, out=step)
     else:
         mu = keras_constant(beta, param.dtype)
         np.multiply(velocity, mu, out=velocity)
-        velocity -= grad * lr                      # v = μ·v − g·α
+        velocity -= np.multiply(grad, lr, out=tmp)  # v = μ·v − g·α
         if nesterov:
-            step = velocity * mu
-            step -= grad * lr
+            np.multiply(velocity, mu, out=step)
+            step -= tmp
             param += step                          # w += μ·v − g·α
         else:
             param += velocity
 
 
-def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course"):
+def _divide_by_root(step, s, epsilon, convention, denom):
+    """``step /= √s + ε`` (course) or ``step /= √(s + ε)`` (keras), with ``denom`` as scratch."""
+    if convention == "course":
+        np.sqrt(s, out=denom)
+        denom += epsilon
+    else:
+        np.add(s, epsilon, out=denom)
+        np.sqrt(denom, out=denom)
+    step /= denom
+
+
+def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, work=None):
     """RMSprop, in place (``param`` and ``s``).
 
     course (lecture "RMSprop", ε outside the root)::
@@ -135,19 +173,19 @@ def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course"):
 
         s = ρ·s + (1 − ρ)·g²
         w −= α·g / √(s + ε)
+
+    ``work``: 2 arrays.
     """
     _check_convention(convention)
     lr, epsilon = float(lr), float(epsilon)
-    ema_update(s, np.square(grad), rho)
-    step = lr * grad
-    if convention == "course":
-        step /= np.sqrt(s) + epsilon
-    else:
-        step /= np.sqrt(s + epsilon)
+    step, denom = _work(work, param, 2)
+    ema_update(s, np.square(grad, out=step), rho, work=step)
+    np.multiply(grad, lr, out=step)                # α·g
+    _divide_by_root(step, s, epsilon, convention, denom)
     param -= step
 
 
-def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course"):
+def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *, work=None):
     """Adagrad, in place (``param`` and ``accumulator``).
 
     course (Duchi et al. 2011 as usually taught, ε outside the root)::
@@ -160,21 +198,19 @@ def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course"):
         c += g²
         w −= α·g / √(c + ε)
 
-    The starting value of ``accumulator`` is the caller's (Keras: float32(0.1)).
+    The starting value of ``accumulator`` is the caller's (Keras: float32(0.1)). ``work``: 2 arrays.
     """
     _check_convention(convention)
     lr, epsilon = float(lr), float(epsilon)
-    accumulator += np.square(grad)
-    step = lr * grad
-    if convention == "course":
-        step /= np.sqrt(accumulator) + epsilon
-    else:
-        step /= np.sqrt(accumulator + epsilon)
+    step, denom = _work(work, param, 2)
+    accumulator += np.square(grad, out=step)
+    np.multiply(grad, lr, out=step)                # α·g
+    _divide_by_root(step, accumulator, epsilon, convention, denom)
     param -= step
 
 
 def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
-                    convention="course"):
+                    convention="course", *, work=None):
     """Adadelta, in place (``param``, ``accum_grad`` = E[g²], ``accum_delta`` = E[Δx²]).
 
     Both conventions compute Zeiler (2012), Algorithm 1, with RMS[y] = √(E[y²] + ε) and a
@@ -187,21 +223,29 @@ def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
 
     They differ only in rounding: course ``Δx = −(RMS[Δx] / RMS[g])·g`` as written by Zeiler;
     keras ``Δx = −(RMS[Δx]·g) / RMS[g]`` as ``keras.optimizers.Adadelta`` evaluates it.
+    (Negation is exact, so where the minus sign is applied does not change a bit.)
+    ``work``: 2 arrays.
     """
     _check_convention(convention)
     lr, rho, epsilon = float(lr), float(rho), float(epsilon)
-    ema_update(accum_grad, np.square(grad), rho)
-    rms_delta = np.sqrt(accum_delta + epsilon)
-    rms_grad = np.sqrt(accum_grad + epsilon)
+    delta, rms_grad = _work(work, param, 2)
+    ema_update(accum_grad, np.square(grad, out=delta), rho, work=delta)      # E[g²]
+    np.sqrt(np.add(accum_grad, epsilon, out=rms_grad), out=rms_grad)         # RMS[g]_t
+    np.sqrt(np.add(accum_delta, epsilon, out=delta), out=delta)              # RMS[Δx]_{t−1}
     if convention == "course":
-        delta = -(rms_delta / rms_grad) * grad
+        delta /= rms_grad
+        delta *= grad
     else:
-        delta = -(rms_delta * grad / rms_grad)
-    ema_update(accum_delta, np.square(delta), rho)
-    param += lr * delta
+        delta *= grad
+        delta /= rms_grad
+    np.negative(delta, out=delta)                                            # Δx
+    ema_update(accum_delta, np.square(delta, out=rms_grad), rho, work=rms_grad)  # E[Δx²]
+    delta *= lr
+    param += delta
 
 
-def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="course"):
+def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="course", *,
+                work=None):
     """Adam, in place (``param``, first moment ``m``, second moment ``v``) at step ``t`` ≥ 1.
 
     course (Kingma & Ba 2015, Algorithm 1; the course's ``update_parameters_with_adam`` with
@@ -220,35 +264,46 @@ def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="c
         v += (g² − v)·(1 − β2)
         w −= m·α_t / (√v + ε)
 
+    ``work``: 2 arrays.
+
     Returns:
-        ``(m_hat, v_hat)``, new arrays, for ``convention="course"`` (the course returns them as
-        ``v_corrected``/``s_corrected``); ``None`` for ``"keras"``, which never forms them.
+        ``(m_hat, v_hat)``, new arrays, for ``convention="course"`` with ``work=None`` (the
+        course's ``update_parameters_with_adam`` returns them as ``v_corrected``/``s_corrected``);
+        otherwise ``None`` (the work arrays then hold the step, not m̂ and v̂; ``"keras"`` never
+        forms them).
     """
     _check_convention(convention)
     t = int(t)
     lr, beta_1, beta_2, epsilon = float(lr), float(beta_1), float(beta_2), float(epsilon)
+    step, denom = _work(work, param, 2)
     if convention == "course":
-        ema_update(m, grad, beta_1)
-        ema_update(v, np.square(grad), beta_2)
-        m_hat = m / (1.0 - beta_1 ** t)
-        v_hat = v / (1.0 - beta_2 ** t)
-        step = lr * m_hat
-        step /= np.sqrt(v_hat) + epsilon
+        ema_update(m, grad, beta_1, work=step)
+        ema_update(v, np.square(grad, out=step), beta_2, work=step)
+        m_hat = np.divide(m, 1.0 - beta_1 ** t, out=step)     # m̂
+        v_hat = np.divide(v, 1.0 - beta_2 ** t, out=denom)    # v̂
+        corrected = (m_hat.copy(), v_hat.copy()) if work is None else None
+        step *= lr                                            # α·m̂
+        np.sqrt(v_hat, out=denom)
+        denom += epsilon                                      # √v̂ + ε
+        step /= denom
         param -= step
-        return m_hat, v_hat
+        return corrected
 
+    change = step                                  # scratch, reused three times
     dtype = param.dtype.type
     beta_1_power = keras_constant(beta_1, dtype) ** dtype(t)
     beta_2_power = keras_constant(beta_2, dtype) ** dtype(t)
     alpha = dtype(lr) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-    change = grad - m
+    np.subtract(grad, m, out=change)
     change *= 1.0 - beta_1
     m += change                                    # m += (g − m)(1 − β1)
-    change = np.square(grad)
+    np.square(grad, out=change)
     change -= v
     change *= 1.0 - beta_2
     v += change                                    # v += (g² − v)(1 − β2)
-    step = m * alpha
-    step /= np.sqrt(v) + epsilon
+    step = np.multiply(m, alpha, out=change)
+    np.sqrt(v, out=denom)
+    denom += epsilon
+    step /= denom
     param -= step
     return None

@@ -4,6 +4,7 @@ A layer is built once for an input width and dtype (``build``), then:
     forward(x, training) -> y     x: (m, n_in) -> y: (m, n_out), keeping what backward needs
     backward(dy) -> dx            dy: (m, n_out) -> dx: (m, n_in); sets ``grads``, aligned with
                                   ``trainable_weights`` and including each regularizer's gradient
+    backward_weights(dy)          the same ``grads`` without dx (for a model's first layer)
 ``weights`` lists every variable in Keras's order (trainable first, then the running statistics).
 """
 from __future__ import annotations
@@ -83,6 +84,12 @@ class Layer:
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def backward_weights(self, dy: np.ndarray) -> None:
+        """Set ``grads`` like ``backward`` without returning dx: what a model's first layer does
+        in training, where nothing needs ∂L/∂x. Layers whose dx is a costly product (Dense)
+        override it to skip that product."""
+        self.backward(dy)
 
     def regularization_loss(self) -> float:
         """The penalties this layer adds to the loss (0 without regularizers)."""

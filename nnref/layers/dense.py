@@ -33,10 +33,10 @@ class Dense(Layer):
         self.activation = "linear" if activation is None else activation
         self._act = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_initializer = initializers.get(kernel_initializer, "kernel_initializer")
+        self.bias_initializer = initializers.get(bias_initializer, "bias_initializer")
+        self.kernel_regularizer = regularizers.get(kernel_regularizer, "kernel_regularizer")
+        self.bias_regularizer = regularizers.get(bias_regularizer, "bias_regularizer")
 
     def _build(self, input_dim, dtype, rng):
         self.kernel = self.kernel_initializer((input_dim, self.units), rng, dtype)  # (n_in, units)
@@ -54,8 +54,14 @@ class Dense(Layer):
         return a
 
     def backward(self, dy):
+        return self._backward(dy, compute_dx=True)
+
+    def backward_weights(self, dy):
+        self._backward(dy, compute_dx=False)             # skips dx = dz·Wᵀ
+
+    def _backward(self, dy, compute_dx):
         dz = self._act.backward(dy, self._z, self._a)                     # (m, units)
-        dx, dW, db = dense_backward(dz, self._dense_cache)
+        dx, dW, db = dense_backward(dz, self._dense_cache, compute_dx)
         if self.kernel_regularizer is not None:
             dW += self.kernel_regularizer.gradient(self.kernel)
         self.grads = [dW]

@@ -30,6 +30,8 @@ class Adadelta(Optimizer):
         name: Defaults to ``"adadelta"``.
 
     State: ``accumulated_grad`` (E[g²]) and ``accumulated_delta_var`` (E[Δx²]) per parameter.
+    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
+    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=None, rho=0.95, epsilon=None, *,
@@ -46,12 +48,13 @@ class Adadelta(Optimizer):
         super().build(params)
         self._accumulated_grads, self._accumulated_deltas = self.add_slots(
             ["accumulated_grad", "accumulated_delta_var"])
+        self._work = [optim.work_arrays(p, 2) for p in self._params]
 
     def update_step(self, grad, param, lr):
         i = self._index_of(param)
         optim.adadelta_update(param, grad, self._accumulated_grads[i],
                               self._accumulated_deltas[i], lr, self.rho, self.epsilon,
-                              self.convention)
+                              self.convention, work=self._work[i])
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

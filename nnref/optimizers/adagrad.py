@@ -29,6 +29,8 @@ class Adagrad(Optimizer):
         name: Defaults to ``"adagrad"``.
 
     State: ``accumulator`` (c), one array per parameter.
+    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
+    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=None, epsilon=None, *,
@@ -48,10 +50,12 @@ class Adagrad(Optimizer):
         if self.convention == "keras":
             start = optim.keras_constant(start, "float32")  # full_like then casts to each dtype
         (self._accumulators,) = self.add_slots(["accumulator"], start)
+        self._work = [optim.work_arrays(p, 2) for p in self._params]
 
     def update_step(self, grad, param, lr):
-        c = self._accumulators[self._index_of(param)]
-        optim.adagrad_update(param, grad, c, lr, self.epsilon, self.convention)
+        i = self._index_of(param)
+        optim.adagrad_update(param, grad, self._accumulators[i], lr, self.epsilon, self.convention,
+                             work=self._work[i])
 
     def get_config(self):
         return {**super().get_config(),

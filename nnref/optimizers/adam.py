@@ -35,6 +35,8 @@ class Adam(Optimizer):
         name: Defaults to ``"adam"``.
 
     State: ``momentum`` (m) and ``velocity`` (v) per parameter, Keras's names and order.
+    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
+    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, *,
@@ -49,12 +51,13 @@ class Adam(Optimizer):
     def build(self, params):
         super().build(params)
         self._momentums, self._velocities = self.add_slots(["momentum", "velocity"])
+        self._work = [optim.work_arrays(p, 2) for p in self._params]
 
     def update_step(self, grad, param, lr):
         i = self._index_of(param)
         optim.adam_update(param, grad, self._momentums[i], self._velocities[i],
                           self.iterations + 1, lr, self.beta_1, self.beta_2, self.epsilon,
-                          self.convention)
+                          self.convention, work=self._work[i])
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

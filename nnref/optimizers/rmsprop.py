@@ -29,6 +29,8 @@ class RMSprop(Optimizer):
         name: Defaults to ``"rmsprop"``.
 
     State: ``velocity`` (s), one array per parameter.
+    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
+    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=None, *,
@@ -42,10 +44,12 @@ class RMSprop(Optimizer):
     def build(self, params):
         super().build(params)
         (self._velocities,) = self.add_slots(["velocity"])
+        self._work = [optim.work_arrays(p, 2) for p in self._params]
 
     def update_step(self, grad, param, lr):
-        s = self._velocities[self._index_of(param)]
-        optim.rmsprop_update(param, grad, s, lr, self.rho, self.epsilon, self.convention)
+        i = self._index_of(param)
+        optim.rmsprop_update(param, grad, self._velocities[i], lr, self.rho, self.epsilon,
+                             self.convention, work=self._work[i])
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

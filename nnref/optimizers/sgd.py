@@ -30,6 +30,8 @@ class SGD(Optimizer):
         name: Defaults to ``"sgd"``.
 
     State: ``momentum``, one array per parameter (only when ``momentum > 0``).
+    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
+    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, *,
@@ -41,14 +43,16 @@ class SGD(Optimizer):
     def build(self, params):
         super().build(params)
         self._momentums = self.add_slots(["momentum"])[0] if self.momentum > 0 else []
+        count = 2 if self.momentum > 0 else 1
+        self._work = [optim.work_arrays(p, count) for p in self._params]
 
     def update_step(self, grad, param, lr):
+        i = self._index_of(param)
         if self.momentum == 0:
-            optim.sgd_update(param, grad, lr)
+            optim.sgd_update(param, grad, lr, work=self._work[i])
             return
-        velocity = self._momentums[self._index_of(param)]
-        optim.momentum_update(param, grad, velocity, lr, self.momentum, self.convention,
-                              nesterov=self.nesterov)
+        optim.momentum_update(param, grad, self._momentums[i], lr, self.momentum, self.convention,
+                              nesterov=self.nesterov, work=self._work[i])
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

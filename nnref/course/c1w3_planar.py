@@ -1,0 +1,134 @@
+"""Course 1, week 3: "Planar data classification with one hidden layer".
+
+A 2-layer network, tanh hidden layer and sigmoid output, in the course's layout
+(``X``: ``(n_x, m)``, ``Y``: ``(1, m)``)::
+
+    Z1 = W1·X + b1,   A1 = tanh(Z1),   Z2 = W2·A1 + b2,   A2 = σ(Z2)
+    J  = −(1/m)·Σ_i [y_i·log a2_i + (1 − y_i)·log(1 − a2_i)]
+    dZ2 = A2 − Y,                 dW2 = (1/m)·dZ2·A1ᵀ,   db2 = (1/m)·Σ dZ2
+    dZ1 = W2ᵀ·dZ2 ⊙ (1 − A1²),    dW1 = (1/m)·dZ1·Xᵀ,    db1 = (1/m)·Σ dZ1
+    W −= α·dW,  b −= α·db         (α = 1.2)
+
+Seeding, as the course's solution: ``nn_model`` calls ``np.random.seed(3)`` and then
+``initialize_parameters`` (which draws ``randn · 0.01`` without seeding: the course's test of
+``initialize_parameters`` seeds 2 itself). ``load_planar_dataset`` is the course's "flower"
+generator (``np.random.seed(1)``, m = 400, a = 4).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nnref.course import _layout
+from nnref.functional import activations, losses
+
+__all__ = ["load_planar_dataset", "layer_sizes", "initialize_parameters", "forward_propagation",
+           "compute_cost", "backward_propagation", "update_parameters", "nn_model", "predict"]
+
+
+def load_planar_dataset():
+    """The course's 2-class "flower": X (2, 400) float64, Y (1, 400) uint8.
+
+    Exactly the course's ``planar_utils.load_planar_dataset``: ``np.random.seed(1)``; for class
+    j = 0, 1, N = 200 points with angle t = linspace(3.12·j, 3.12·(j + 1), N) + 0.2·randn and
+    radius r = a·sin(4t) + 0.2·randn (a = 4), at (r·sin t, r·cos t).
+    """
+    np.random.seed(1)
+    m = 400                                    # number of examples
+    N = int(m / 2)                             # points per class
+    D = 2                                      # dimensionality
+    X = np.zeros((m, D))                       # one example per row (transposed at the end)
+    Y = np.zeros((m, 1), dtype="uint8")        # 0 for red, 1 for blue
+    a = 4                                      # maximum ray of the flower
+    for j in range(2):
+        ix = range(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2   # theta
+        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2                           # radius
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[ix] = j
+    return X.T, Y.T                            # (2, m), (1, m)
+
+
+def layer_sizes(X, Y):
+    """(n_x, n_h, n_y) = (X.shape[0], 4, Y.shape[0])."""
+    X = _layout.check_matrix("X", X)
+    Y = _layout.check_matrix("Y", Y)
+    return (X.shape[0], 4, Y.shape[0])
+
+
+def initialize_parameters(n_x, n_h, n_y):
+    """W1 = randn(n_h, n_x)·0.01, b1 = 0 (n_h, 1), W2 = randn(n_y, n_h)·0.01, b2 = 0 (n_y, 1).
+
+    Draws from NumPy's global generator without seeding it (seed before calling, as the course's
+    test does with ``np.random.seed(2)``).
+    """
+    n_x, n_h, n_y = (_layout.check_int(k, v, low=1) for k, v in
+                     (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def forward_propagation(X, parameters):
+    """Returns ``(A2, cache)``: A2 (1, m) and ``{"Z1", "A1", "Z2", "A2"}``."""
+    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    Z1 = _layout.linear_forward(X, W1, b1)       # (n_h, m)
+    A1 = activations.tanh(Z1)
+    Z2 = _layout.linear_forward(A1, W2, b2)      # (n_y, m)
+    A2 = activations.sigmoid(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def compute_cost(A2, Y):
+    """The cross-entropy cost J (a Python float), m = Y.shape[1]."""
+    A2 = _layout.check_matrix("A2", A2)
+    Y = _layout.check_labels("Y", Y, A2.shape[1])
+    m = A2.shape[1]
+    return float(losses.binary_crossentropy(Y, A2, reduction="sum") / m)
+
+
+def backward_propagation(parameters, cache, X, Y):
+    """Returns ``{"dW1", "db1", "dW2", "db2"}`` of the parameters' shapes."""
+    m = X.shape[1]
+    W1, W2 = parameters["W1"], parameters["W2"]
+    Z1, A1, Z2 = cache["Z1"], cache["A1"], cache["Z2"]
+    dZ2 = losses.binary_crossentropy_backward(Y, Z2, from_logits=True, reduction="sum")  # A2 − Y
+    dA1, dW2, db2 = _layout.linear_backward(dZ2, A1, W2, 1 / m)
+    dZ1 = activations.tanh_backward(dA1, Z1, A1)                 # W2ᵀ·dZ2 ⊙ (1 − A1²)
+    _, dW1, db1 = _layout.linear_backward(dZ1, X, W1, 1 / m, compute_dA_prev=False)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+def update_parameters(parameters, grads, learning_rate=1.2):
+    """One gradient-descent step; returns a new dict (``parameters`` is not modified)."""
+    _layout.check_grads(parameters, grads)
+    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    return {k: _layout.descend(parameters[k], grads["d" + k], learning_rate)
+            for k in ("W1", "b1", "W2", "b2")}
+
+
+def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
+    """Train the 2-layer network; ``np.random.seed(3)`` then ``initialize_parameters``.
+
+    Prints "Cost after iteration i: ..." every 1000 iterations with ``print_cost``.
+    Returns the trained ``parameters``.
+    """
+    np.random.seed(3)
+    n_x, _, n_y = layer_sizes(X, Y)
+    num_iterations = _layout.check_int("num_iterations", num_iterations)
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(num_iterations):
+        A2, cache = forward_propagation(X, parameters)
+        cost = compute_cost(A2, Y)
+        grads = backward_propagation(parameters, cache, X, Y)
+        parameters = update_parameters(parameters, grads)
+        if print_cost and i % 1000 == 0:
+            print("Cost after iteration %i: %f" % (i, cost))
+    return parameters
+
+
+def predict(parameters, X):
+    """Boolean predictions (1, m): True where A2 > 0.5."""
+    A2, _ = forward_propagation(X, parameters)
+    return A2 > 0.5

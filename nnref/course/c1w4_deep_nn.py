@@ -1,0 +1,206 @@
+"""Course 1, week 4: "Building your Deep Neural Network: Step by Step".
+
+An L-layer network, [LINEAR → RELU] × (L − 1) → LINEAR → SIGMOID, in the course's layout
+(``A[l]``: ``(n_l, m)``, ``W{l}``: ``(n_l, n_{l-1})``, ``b{l}``: ``(n_l, 1)``)::
+
+    Z[l] = W[l]·A[l-1] + b[l],   A[l] = g(Z[l])
+    J    = −(1/m)·Σ_i [y_i·log a_i + (1 − y_i)·log(1 − a_i)]
+    dA[L] = −(Y/A[L] − (1 − Y)/(1 − A[L]))
+    dZ[l] = dA[l] ⊙ g'(Z[l])
+    dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ,   db[l] = (1/m)·Σ_i dZ[l],   dA[l-1] = W[l]ᵀ·dZ[l]
+    W[l] −= α·dW[l],  b[l] −= α·db[l]
+
+Caches, as the course's: ``linear_cache = (A_prev, W, b)``, ``activation_cache = Z``,
+``cache = (linear_cache, activation_cache)``; ``L_model_forward`` returns the list of the L caches.
+Every formula is an nnref kernel (dense forward/backward on transposed views, the activation
+pairs, the binary cross-entropy and its gradient); this module only arranges them.
+
+Seeding, as the course's solution: ``initialize_parameters`` calls ``np.random.seed(1)``,
+``initialize_parameters_deep`` calls ``np.random.seed(3)`` and scales by 0.01.
+(The application assignment, :mod:`nnref.course.c1w4_application`, has its own
+``initialize_parameters_deep``: seed 1 and W / √n_{l-1}.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nnref.course import _layout
+from nnref.functional import activations, losses
+
+__all__ = ["sigmoid", "relu", "sigmoid_backward", "relu_backward", "initialize_parameters",
+           "initialize_parameters_deep", "linear_forward", "linear_activation_forward",
+           "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward",
+           "L_model_backward", "update_parameters"]
+
+ACTIVATIONS = ("sigmoid", "relu")
+
+
+# ----------------------------------------------------------------------------- dnn_utils helpers
+def sigmoid(Z):
+    """Returns ``(A, cache)``: A = 1/(1 + e^(−Z)) and cache = Z."""
+    return activations.sigmoid(Z), Z
+
+
+def relu(Z):
+    """Returns ``(A, cache)``: A = max(0, Z) and cache = Z."""
+    return activations.relu(Z), Z
+
+
+def sigmoid_backward(dA, cache):
+    """dZ = dA ⊙ s ⊙ (1 − s), s = σ(Z) with Z = cache."""
+    Z = cache
+    return activations.sigmoid_backward(dA, Z, activations.sigmoid(Z))
+
+
+def relu_backward(dA, cache):
+    """dZ = dA where Z > 0, else 0 (Z = cache); a new array, dA is not modified."""
+    Z = cache
+    return activations.relu_backward(dA, Z, None)
+
+
+# ----------------------------------------------------------------------------- initialization
+def initialize_parameters(n_x, n_h, n_y):
+    """``np.random.seed(1)``; W1 = randn(n_h, n_x)·0.01, b1 = 0, W2 = randn(n_y, n_h)·0.01, b2 = 0."""
+    n_x, n_h, n_y = (_layout.check_int(k, v, low=1) for k, v in
+                     (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def initialize_parameters_deep(layer_dims):
+    """``np.random.seed(3)``; for l = 1..L: W{l} = randn(n_l, n_{l-1})·0.01, b{l} = zeros((n_l, 1))."""
+    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+# ----------------------------------------------------------------------------- forward
+def linear_forward(A, W, b):
+    """Z = W·A + b. A: (n_{l-1}, m), W: (n_l, n_{l-1}), b: (n_l, 1).
+
+    Returns ``(Z, cache)``: Z (n_l, m) and ``cache = (A, W, b)``.
+    """
+    return _layout.linear_forward(A, W, b), (A, W, b)
+
+
+def linear_activation_forward(A_prev, W, b, activation):
+    """A = g(W·A_prev + b) for ``activation`` "sigmoid" or "relu".
+
+    Returns ``(A, cache)`` with ``cache = (linear_cache, activation_cache)``.
+    """
+    _layout.check_choice("activation", activation, ACTIVATIONS)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A, activation_cache = sigmoid(Z) if activation == "sigmoid" else relu(Z)
+    return A, (linear_cache, activation_cache)
+
+
+def L_model_forward(X, parameters):
+    """[LINEAR → RELU] × (L − 1) → LINEAR → SIGMOID.
+
+    Returns ``(AL, caches)``: AL (n_L, m) and the list of L caches of
+    :func:`linear_activation_forward`.
+    """
+    L = _layout.num_layers(parameters)
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)],
+                                             "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)],
+                                          "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def compute_cost(AL, Y):
+    """J = −(1/m)·Σ_i [y_i·log a_i + (1 − y_i)·log(1 − a_i)], m = Y.shape[1]; a NumPy float."""
+    AL = _layout.check_matrix("AL", AL)
+    Y = _layout.check_labels("Y", Y, AL.shape[1])
+    m = AL.shape[1]
+    return np.squeeze(losses.binary_crossentropy(Y, AL, reduction="sum") / m)
+
+
+# ----------------------------------------------------------------------------- backward
+def linear_backward(dZ, cache):
+    """dW = (1/m)·dZ·A_prevᵀ, db = (1/m)·Σ_i dZ, dA_prev = Wᵀ·dZ, with ``cache = (A_prev, W, b)``.
+
+    Returns ``(dA_prev, dW, db)``: (n_{l-1}, m), (n_l, n_{l-1}), (n_l, 1).
+    """
+    return _linear_backward(dZ, cache, True)
+
+
+def _linear_backward(dZ, cache, compute_dA_prev):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return _layout.linear_backward(dZ, A_prev, W, 1 / m, compute_dA_prev)
+
+
+def linear_activation_backward(dA, cache, activation):
+    """Backward through g(W·A_prev + b): dZ = dA ⊙ g'(Z), then :func:`linear_backward`.
+
+    Returns ``(dA_prev, dW, db)``.
+    """
+    return _linear_activation_backward(dA, cache, activation, True)
+
+
+def _linear_activation_backward(dA, cache, activation, compute_dA_prev):
+    """:func:`linear_activation_backward`; ``compute_dA_prev=False`` skips dA_prev (None)."""
+    _layout.check_choice("activation", activation, ACTIVATIONS)
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    return _linear_backward(dZ, linear_cache, compute_dA_prev)
+
+
+def L_model_backward(AL, Y, caches):
+    """Gradients of the cost for every layer.
+
+    dAL = −(Y/AL − (1 − Y)/(1 − AL)) (the gradient of the summed cross-entropy), then the
+    sigmoid layer L and the relu layers L − 1, ..., 1.
+
+    Returns ``grads`` with ``dA{l-1}``, ``dW{l}``, ``db{l}`` for l = 1..L (``dA0`` is ∂J/∂X).
+    """
+    return _L_model_backward(AL, Y, caches, True)
+
+
+def _L_model_backward(AL, Y, caches, compute_dA0):
+    """:func:`L_model_backward`; ``compute_dA0=False`` leaves out ``dA0`` (a training loop
+    never uses it, and for image inputs it costs as much as the first layer's forward product)."""
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = losses.binary_crossentropy_backward(Y, AL, reduction="sum")   # −(Y/AL − (1−Y)/(1−AL))
+    dA_prev, dW, db = _linear_activation_backward(dAL, caches[L - 1], "sigmoid",
+                                                  compute_dA0 or L > 1)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = dA_prev, dW, db
+    for l in reversed(range(L - 1)):
+        dA_prev, dW, db = _linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu",
+                                                      compute_dA0 or l > 0)
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
+    if not compute_dA0:
+        del grads["dA0"]
+    return grads
+
+
+def update_parameters(params, grads, learning_rate):
+    """W{l} −= α·dW{l}, b{l} −= α·db{l}; returns a new dict (``params`` is not modified,
+    as the course's ``copy.deepcopy(params)``)."""
+    L = _layout.check_grads(params, grads)
+    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    parameters = {}
+    for l in range(1, L + 1):
+        for p in ("W", "b"):
+            parameters[p + str(l)] = _layout.descend(params[p + str(l)], grads["d" + p + str(l)],
+                                                     learning_rate)
+    return parameters

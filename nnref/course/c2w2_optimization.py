@@ -1,0 +1,226 @@
+"""Course 2, week 2: "Optimization Methods".
+
+Mini-batch gradient descent, momentum and Adam on the 3-layer network of ``opt_utils``
+(:mod:`nnref.course._three_layer`, He initialization with ``np.random.seed(3)``), as taught::
+
+    gd:        W −= α·dW
+    momentum:  v = β·v + (1 − β)·dW;                  W −= α·v
+    Adam:      v = β1·v + (1 − β1)·dW;   s = β2·s + (1 − β2)·dW²
+               v̂ = v / (1 − β1^t);       ŝ = s / (1 − β2^t);       W −= α·v̂ / (√ŝ + ε)
+    decay:     α = α0 / (1 + decay_rate·epoch)                         (update_lr)
+               α = α0 / (1 + decay_rate·⌊epoch / time_interval⌋)       (schedule_lr_decay)
+
+The update rules are the kernels of :mod:`nnref.functional.optim` (``convention="course"``,
+bit-identical to the course's expressions); the schedules are :mod:`nnref.schedules`'.
+As the course's, the update functions replace the entries of the dicts they are given
+(``parameters``, ``v``, ``s``) with new arrays and return them; the arrays held before are
+not modified.
+
+``random_mini_batches`` calls ``np.random.seed(seed)`` and shuffles the columns with
+``np.random.permutation(m)``; ``model`` starts from ``seed = 10`` and adds 1 every epoch.
+``model`` returns the parameters (the course also plots the costs).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnref.course import _layout
+from nnref.course._three_layer import (backward_propagation, cross_entropy_terms,
+                                       forward_propagation, make_moons, predict, predict_dec)
+from nnref.functional import optim
+from nnref.schedules import schedule_lr_decay, update_lr
+
+__all__ = ["load_dataset", "initialize_parameters", "forward_propagation", "backward_propagation",
+           "compute_cost", "update_parameters_with_gd", "random_mini_batches",
+           "initialize_velocity", "update_parameters_with_momentum", "initialize_adam",
+           "update_parameters_with_adam", "update_lr", "schedule_lr_decay", "model", "predict",
+           "predict_dec"]
+
+OPTIMIZERS = ("gd", "momentum", "adam")
+
+
+def load_dataset():
+    """The course's moons: ``np.random.seed(3)``, ``make_moons(n_samples=300, noise=.2)``.
+
+    Returns ``(train_X, train_Y)``: (2, 300) float64 and (1, 300) int.
+    """
+    np.random.seed(3)
+    train_X, train_Y = make_moons(n_samples=300, noise=.2)
+    return train_X.T, train_Y.reshape((1, -1))
+
+
+def initialize_parameters(layer_dims):
+    """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
+    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = (np.random.randn(layer_dims[l], layer_dims[l - 1])
+                                    * np.sqrt(2 / layer_dims[l - 1]))
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def compute_cost(a3, Y):
+    """The *summed* cross-entropy Σ_i [−y_i·log a3_i − (1 − y_i)·log(1 − a3_i)] of a mini-batch
+    (``model`` divides the epoch's total by m)."""
+    return np.sum(cross_entropy_terms(a3, Y))
+
+
+# ----------------------------------------------------------------------------- updates
+def update_parameters_with_gd(parameters, grads, learning_rate):
+    """W{l} −= α·dW{l}, b{l} −= α·db{l}. Returns ``parameters`` (its entries replaced)."""
+    L = _layout.check_grads(parameters, grads)
+    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    for l in range(1, L + 1):
+        for p in ("W", "b"):
+            key = p + str(l)
+            parameters[key] = _layout.descend(parameters[key], grads["d" + key], learning_rate)
+    return parameters
+
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """``np.random.seed(seed)``; shuffle the columns of (X, Y) with one permutation, then cut
+    them into mini-batches of ``mini_batch_size`` (the last one smaller when m is not a multiple).
+
+    Args:
+        X: (n_x, m); Y: (1, m); mini_batch_size: an integer >= 1; seed: the NumPy seed.
+    Returns:
+        The list of ``(mini_batch_X, mini_batch_Y)``: (n_x, size), (1, size).
+    """
+    X = _layout.check_matrix("X", X)
+    m = X.shape[1]
+    Y = _layout.check_labels("Y", Y, m)
+    mini_batch_size = _layout.check_int("mini_batch_size", mini_batch_size, low=1)
+    np.random.seed(seed)
+    permutation = list(np.random.permutation(m))
+    shuffled_X = X[:, permutation]
+    shuffled_Y = Y.reshape((1, m))[:, permutation]
+    num_complete_minibatches = math.floor(m / mini_batch_size)
+    mini_batches = []
+    for k in range(num_complete_minibatches):
+        cols = slice(k * mini_batch_size, (k + 1) * mini_batch_size)
+        mini_batches.append((shuffled_X[:, cols], shuffled_Y[:, cols]))
+    if m % mini_batch_size != 0:
+        cols = slice(num_complete_minibatches * mini_batch_size, m)
+        mini_batches.append((shuffled_X[:, cols], shuffled_Y[:, cols]))
+    return mini_batches
+
+
+def _zeros_like_parameters(parameters):
+    L = _layout.num_layers(parameters)
+    state = {}
+    for l in range(1, L + 1):
+        state["dW" + str(l)] = np.zeros(parameters["W" + str(l)].shape)
+        state["db" + str(l)] = np.zeros(parameters["b" + str(l)].shape)
+    return state
+
+
+def initialize_velocity(parameters):
+    """v = {"dW1": zeros, "db1": zeros, ...}, of the parameters' shapes (float64)."""
+    return _zeros_like_parameters(parameters)
+
+
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """v = β·v + (1 − β)·dW;  W −= α·v (for every W{l}, b{l}).
+
+    Returns ``(parameters, v)``, the two dicts given, their entries replaced.
+    """
+    L = _layout.check_grads(parameters, grads)
+    _layout.check_grads(parameters, v)
+    beta = _layout.check_real("beta", beta, low=0, high=1)
+    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    for l in range(1, L + 1):
+        for p in ("W", "b"):
+            key, dkey = p + str(l), "d" + p + str(l)
+            param, velocity = parameters[key].copy(), v[dkey].copy()
+            optim.momentum_update(param, grads[dkey], velocity, learning_rate, beta, "course")
+            parameters[key], v[dkey] = param, velocity
+    return parameters, v
+
+
+def initialize_adam(parameters):
+    """``(v, s)``: two dicts {"dW1": zeros, "db1": zeros, ...} of the parameters' shapes."""
+    return _zeros_like_parameters(parameters), _zeros_like_parameters(parameters)
+
+
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9,
+                                beta2=0.999, epsilon=1e-8):
+    """One Adam step (t >= 1 counts the steps taken, this one included).
+
+    Returns ``(parameters, v, s, v_corrected, s_corrected)``: the three dicts given (entries
+    replaced) and two new dicts of the bias-corrected moments.
+    """
+    L = _layout.check_grads(parameters, grads)
+    _layout.check_grads(parameters, v)
+    _layout.check_grads(parameters, s)
+    t = _layout.check_int("t", t, low=1)
+    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    beta1 = _layout.check_real("beta1", beta1, low=0, high=1)
+    beta2 = _layout.check_real("beta2", beta2, low=0, high=1)
+    epsilon = _layout.check_real("epsilon", epsilon, low=0)
+    v_corrected, s_corrected = {}, {}
+    for l in range(1, L + 1):
+        for p in ("W", "b"):
+            key, dkey = p + str(l), "d" + p + str(l)
+            param, m1, m2 = parameters[key].copy(), v[dkey].copy(), s[dkey].copy()
+            v_corrected[dkey], s_corrected[dkey] = optim.adam_update(
+                param, grads[dkey], m1, m2, t, learning_rate, beta1, beta2, epsilon, "course")
+            parameters[key], v[dkey], s[dkey] = param, m1, m2
+    return parameters, v, s, v_corrected, s_corrected
+
+
+# ----------------------------------------------------------------------------- model
+def model(X, Y, layers_dims, optimizer, learning_rate=0.0007, mini_batch_size=64, beta=0.9,
+          beta1=0.9, beta2=0.999, epsilon=1e-8, num_epochs=5000, print_cost=True, decay=None,
+          decay_rate=1):
+    """Train the 3-layer network with "gd", "momentum" or "adam" on shuffled mini-batches.
+
+    ``decay`` (``update_lr`` or ``schedule_lr_decay``) sets α = decay(α0, epoch, decay_rate)
+    after every epoch. With ``print_cost`` the mean cost (the epoch's summed cost / m) is
+    printed every 1000 epochs, and the learning rate too when decaying.
+    Returns the trained ``parameters``.
+    """
+    X = _layout.check_matrix("X", X)
+    Y = _layout.check_labels("Y", Y, X.shape[1])
+    _layout.check_choice("optimizer", optimizer, OPTIMIZERS)
+    num_epochs = _layout.check_int("num_epochs", num_epochs)
+    if decay is not None and not callable(decay):
+        raise TypeError(f"decay must be a function (learning_rate0, epoch_num, decay_rate) or None. "
+                        f"Received: decay={decay!r}")
+    t = 0
+    seed = 10
+    m = X.shape[1]
+    learning_rate0 = learning_rate
+    parameters = initialize_parameters(layers_dims)
+    if optimizer == "momentum":
+        v = initialize_velocity(parameters)
+    elif optimizer == "adam":
+        v, s = initialize_adam(parameters)
+    for i in range(num_epochs):
+        seed = seed + 1
+        minibatches = random_mini_batches(X, Y, mini_batch_size, seed)
+        cost_total = 0
+        for minibatch_X, minibatch_Y in minibatches:
+            a3, caches = forward_propagation(minibatch_X, parameters)
+            cost_total += compute_cost(a3, minibatch_Y)
+            grads = backward_propagation(minibatch_X, minibatch_Y, caches)
+            if optimizer == "gd":
+                parameters = update_parameters_with_gd(parameters, grads, learning_rate)
+            elif optimizer == "momentum":
+                parameters, v = update_parameters_with_momentum(parameters, grads, v, beta,
+                                                                learning_rate)
+            else:
+                t = t + 1
+                parameters, v, s, _, _ = update_parameters_with_adam(
+                    parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
+        cost_avg = cost_total / m
+        if decay:
+            learning_rate = decay(learning_rate0, i, decay_rate)
+        if print_cost and i % 1000 == 0:
+            print("Cost after epoch %i: %f" % (i, cost_avg))
+            if decay:
+                print("learning rate after epoch %i: %f" % (i, learning_rate))
+    return parameters
