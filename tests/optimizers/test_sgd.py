@@ -4,21 +4,12 @@ import pytest
 
 from nnref.optimizers import SGD
 
-SHAPES = [(3, 4), (4,), (2, 1), ()]
+import optimizer_problems
+from optimizer_problems import SHAPES, train  # noqa: F401
 
 
 def problem(dtype, steps=7, seed=0):
-    rng = np.random.default_rng(seed)
-    params = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
-    grads = [[rng.standard_normal(s).astype(dtype) for s in SHAPES] for _ in range(steps)]
-    return params, grads
-
-
-def train(opt, params, grads):
-    ws = [np.array(p) for p in params]
-    for step in grads:
-        opt.apply_gradients(zip(step, ws))
-    return ws
+    return optimizer_problems.problem(dtype, steps, seed)
 
 
 def reference(params, grads, lr, beta, nesterov, convention):

@@ -1,0 +1,21 @@
+"""The shared set-up of the optimizer tests: random parameters and gradient sequences, and a
+loop that applies an optimizer to copies of the parameters."""
+import numpy as np
+
+SHAPES = [(3, 4), (4,), (2, 1), ()]
+
+
+def problem(dtype, steps=7, seed=0):
+    """Parameters of every shape in SHAPES and ``steps`` lists of gradients for them."""
+    rng = np.random.default_rng(seed)
+    params = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
+    grads = [[rng.standard_normal(s).astype(dtype) for s in SHAPES] for _ in range(steps)]
+    return params, grads
+
+
+def train(opt, params, grads):
+    """Apply ``opt`` to copies of ``params`` for every step of ``grads``; returns the copies."""
+    ws = [np.array(p) for p in params]
+    for step in grads:
+        opt.apply_gradients(zip(step, ws))
+    return ws
