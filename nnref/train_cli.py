@@ -69,6 +69,7 @@ def load(dataset: str, path):
         from nnref.course.c1w3_planar import load_planar_dataset
 
         X, Y = load_planar_dataset()                       # course layout (2, 400), (1, 400)
+        # The course reports the planar model's accuracy on its 400 training points: "test" = train.
         return X.T, Y.ravel().astype(int), X.T, Y.ravel().astype(int)
     loader = datasets.load_signs if dataset == "signs" else datasets.load_catvnoncat
     x_train, y_train, x_test, y_test, _ = loader(path)
@@ -179,7 +180,9 @@ def run(args) -> int:
                 print(f"epoch {epoch + 1:>5}: cost {logs['loss']:.6f}  train accuracy "
                       f"{logs['accuracy']:.4f}  test accuracy {logs['val_accuracy']:.4f}", flush=True)
 
-    print(f"nnref train {dataset}: {len(x_train)} train / {len(x_test)} test examples, "
+    examples = (f"{len(x_train)} examples (accuracy on the training set, as the course)"
+                if dataset == "flower" else f"{len(x_train)} train / {len(x_test)} test examples")
+    print(f"nnref train {dataset}: {examples}, "
           f"{epochs} epochs, batch {batch_size}, {type(model.optimizer).__name__} "
           f"lr {model.optimizer.learning_rate}, {args.dtype}, seed {args.seed}")
     start = time.perf_counter()
