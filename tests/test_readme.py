@@ -18,3 +18,15 @@ def test_readme_main_command_names_a_real_subcommand():
     readme = (ROOT / "README.md").read_text()
     assert 'python -m pip install ".[cli]" && nnref train' in readme
     build_parser().parse_args(["train"])
+
+
+def test_readme_tour_runs_and_its_gradient_check_passes(signs, tmp_path, monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("```python", readme.index("## A short tour")) + len("```python")
+    code = readme[start:readme.index("```", start)]
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(code, "README.md (tour)", "exec"), namespace)
+    assert (tmp_path / "signs.weights.h5").exists()
+    checks = [line.split() for line in capsys.readouterr().out.splitlines() if "/" in line or "direction" in line]
+    assert checks and all(float(value) < 1e-7 for _, value in checks)     # as the tour says
