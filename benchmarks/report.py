@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
+
+from nnref._files import atomic_write
 
 TARGETS = {
     # name: (the figure, how it must compare with the limit, the limit)
@@ -16,22 +16,12 @@ TARGETS = {
 
 
 def write_json(path: str, results: dict) -> None:
-    """Write ``results`` to ``path`` atomically: a temporary file in the same folder, then
-    ``os.replace`` (readers never see a half-written file)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".json", dir=folder)
-    try:
-        os.chmod(tmp, 0o644)                         # mkstemp makes it private (0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2, sort_keys=True, default=_plain)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write ``results`` to ``path`` atomically (readers never see a half-written file)."""
+    def dump(f):
+        json.dump(results, f, indent=2, sort_keys=True, default=_plain)
+        f.write("\n")
+
+    atomic_write(path, dump)
 
 
 def _plain(value):

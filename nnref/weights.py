@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import h5py
 import numpy as np
+
+from nnref._files import atomic_path
 
 SUFFIX = ".weights.h5"
 
@@ -112,24 +113,13 @@ def save_weights(model, path) -> None:
     entries = [(group, layer, _layer_weights(layer)) for group, layer in layer_paths(model)]
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    # A fresh name in the same folder (so os.replace is atomic), created by h5py with mode "x"
-    # (fails rather than overwrite) and the usual permissions.
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        with h5py.File(tmp, "x") as f:
-            f.create_group("vars").attrs["name"] = str(getattr(model, "name", "sequential"))
-            for group, layer, weights in entries:
-                g = f.create_group(group).create_group("vars")
-                g.attrs["name"] = str(getattr(layer, "name", group.split("/")[-1]))
-                for i, w in enumerate(weights):
-                    g[str(i)] = w
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_path(path) as tmp, h5py.File(tmp, "x") as f:   # "x": never overwrite
+        f.create_group("vars").attrs["name"] = str(getattr(model, "name", "sequential"))
+        for group, layer, weights in entries:
+            g = f.create_group(group).create_group("vars")
+            g.attrs["name"] = str(getattr(layer, "name", group.split("/")[-1]))
+            for i, w in enumerate(weights):
+                g[str(i)] = w
 
 
 # ----------------------------------------------------------------------------- load

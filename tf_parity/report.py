@@ -7,9 +7,8 @@ tf_parity extension) that make them agree. ``to_json(run, ...)`` is what ``--jso
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
+
+from nnref._files import atomic_write
 
 # (topic, course formula, Keras formula, how to make Keras compute the course's).
 CONVENTIONS = (
@@ -108,19 +107,10 @@ def to_json(run, versions: dict, total_seconds: float) -> dict:
 
 
 def write_json(document: dict, path) -> None:
-    """Write ``document`` to ``path`` atomically (a temporary file in the same folder, then
-    ``os.replace``): ``path`` holds either its old content or the whole new document."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    """Write ``document`` to ``path`` atomically: ``path`` holds either its old content or the
+    whole new document."""
+    def dump(fh):
+        json.dump(document, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+
+    atomic_write(path, dump)

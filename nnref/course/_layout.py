@@ -134,6 +134,17 @@ def check_layer_dims(name: str, layer_dims, min_len: int = 2) -> list[int]:
     return [check_int(f"{name}[{i}]", n, low=1) for i, n in enumerate(layer_dims)]
 
 
+def layer_parameters(layer_dims: list[int], draw) -> dict:
+    """The course's parameter dict for layer sizes [n_0, ..., n_L]: W{l} = draw(n_l, n_{l-1}),
+    b{l} = zeros((n_l, 1)), drawn in the order W1, W2, ... (so a seeded global RNG gives the
+    course's numbers; the caller seeds it and writes the scaling exactly as the course does)."""
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = draw(layer_dims[l], layer_dims[l - 1])   # (n_l, n_{l-1})
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))             # (n_l, 1)
+    return parameters
+
+
 def check_choice(name: str, value, choices):
     if value not in choices:
         raise ValueError(f"{name} must be one of {choices}. Received: {name}={value!r}")

@@ -75,11 +75,8 @@ def initialize_parameters_deep(layer_dims):
     """``np.random.seed(3)``; for l = 1..L: W{l} = randn(n_l, n_{l-1})·0.01, b{l} = zeros((n_l, 1))."""
     layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
     np.random.seed(3)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
-        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return parameters
+    return _layout.layer_parameters(
+        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 0.01)
 
 
 # ----------------------------------------------------------------------------- forward

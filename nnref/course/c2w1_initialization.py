@@ -43,34 +43,24 @@ def load_dataset():
 def initialize_parameters_zeros(layers_dims):
     """W{l} = zeros((n_l, n_{l-1})), b{l} = zeros((n_l, 1))."""
     layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1]))
-        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
-    return parameters
+    return _layout.layer_parameters(
+        layers_dims, lambda n, n_prev: np.zeros((n, n_prev)))
 
 
 def initialize_parameters_random(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·10, b{l} = zeros((n_l, 1))."""
     layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
     np.random.seed(3)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * 10
-        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
-    return parameters
+    return _layout.layer_parameters(
+        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 10)
 
 
 def initialize_parameters_he(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
     layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
     np.random.seed(3)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        parameters["W" + str(l)] = (np.random.randn(layers_dims[l], layers_dims[l - 1])
-                                    * np.sqrt(2. / layers_dims[l - 1]))
-        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
-    return parameters
+    return _layout.layer_parameters(
+        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2. / n_prev))
 
 
 def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):

@@ -55,12 +55,8 @@ def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
     layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
     np.random.seed(3)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = (np.random.randn(layer_dims[l], layer_dims[l - 1])
-                                    * np.sqrt(2 / layer_dims[l - 1]))
-        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return parameters
+    return _layout.layer_parameters(
+        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2 / n_prev))
 
 
 def compute_cost(a3, Y):

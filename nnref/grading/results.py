@@ -18,8 +18,9 @@ import io
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
+
+from nnref._files import atomic_write
 
 MAX_TEXT = 20_000  # characters kept of one output field
 
@@ -109,20 +110,7 @@ def _plain(value):
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, lambda f: f.write(text))
 
 
 def write_results(report: GradeReport, path: str | os.PathLike) -> None:

@@ -6,42 +6,20 @@ crash a results file holds every trial that had finished, and never half a line.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import math
 import os
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnref._files import atomic_write  # noqa: F401  (re-exported for nnref.tuning.plot)
 from nnref.tuning.spaces import Space, searched
 from nnref.tuning.trial import TrialRecord
 
 MODES = ("max", "min")
-
-
-def atomic_write(path: str | os.PathLike, write, binary: bool = False) -> Path:
-    """Call ``write(file)`` on a temporary file next to ``path``, then move it onto ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as a plain open() would
-    # (tempfile.mkstemp would make every results file private, 0o600).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        text_args = {} if binary else {"encoding": "utf-8", "newline": ""}
-        with open(fd, "wb" if binary else "w", **text_args) as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
-
 
 def _json_safe(value):
     """NaN/±inf → None, recursively (strict JSON has no NaN)."""
