@@ -15,7 +15,8 @@ FLOAT_DTYPES = ("float32", "float64")
 
 
 # ----------------------------------------------------------------------------- argument checks
-def _float_dtype(dtype) -> np.dtype:
+def check_float_dtype(dtype) -> np.dtype:
+    """``dtype`` as a NumPy float32 or float64 dtype, or a ValueError naming it."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -71,7 +72,7 @@ def scale_images(x: np.ndarray, dtype="float64") -> np.ndarray:
         Same shape, ``dtype``.
     """
     _array(x, "x")
-    dt = _float_dtype(dtype)
+    dt = check_float_dtype(dtype)
     if x.dtype != np.uint8:
         raise ValueError(f"x must hold uint8 pixel values 0..255 (scaling twice is a common bug). "
                          f"Received: x.dtype={x.dtype}")
@@ -95,7 +96,7 @@ def flatten_images(x: np.ndarray, *, scale: bool = False, dtype=None) -> np.ndar
     flat = x.reshape(x.shape[0], -1)  # (m, h*w*c)
     if scale:
         return scale_images(flat, "float64" if dtype is None else dtype)
-    return flat if dtype is None else flat.astype(_float_dtype(dtype))
+    return flat if dtype is None else flat.astype(check_float_dtype(dtype))
 
 
 # ----------------------------------------------------------------------------- labels
@@ -132,7 +133,7 @@ def one_hot(labels, num_classes: int, layout: str = "batch_first", dtype="float6
     if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
         raise ValueError(f"labels must be in [0, num_classes={num_classes}). "
                          f"Received: labels in [{idx.min()}, {idx.max()}]")
-    y = np.zeros((idx.shape[0], num_classes), dtype=_float_dtype(dtype))  # (m, C)
+    y = np.zeros((idx.shape[0], num_classes), dtype=check_float_dtype(dtype))  # (m, C)
     y[np.arange(idx.shape[0]), idx] = 1
     return y if layout == "batch_first" else y.T.copy()  # (C, m)
 

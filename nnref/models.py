@@ -10,19 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
+from nnref.data import FLOAT_DTYPES, check_float_dtype
 from nnref.layers.base import Layer, snake_case
 
-DTYPES = ("float32", "float64")
-
-
-def check_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.name not in DTYPES:
-        raise ValueError(f"dtype must be one of {DTYPES}. Received: dtype={dtype!r}")
-    return dt
+DTYPES = FLOAT_DTYPES
+check_dtype = check_float_dtype
 
 
 class Sequential:
