@@ -6,8 +6,9 @@ the runner interleaves them round by round (see timing.py). The BLAS thread coun
 the runner through the environment; Keras gets as many TensorFlow threads.
 
 nnref process: an epoch of each model (plain, and with batch norm and dropout; float32 and
-float64), the epoch's matrix products alone (the GEMM bound) and its 34 Adam updates alone.
-GEMM + Adam is what any NumPy implementation of the course's Adam has to spend.
+float64), the epoch's matrix products alone (the GEMM bound), its 34 Adam updates alone, and 34
+square-root passes over the parameters alone. GEMM + Adam is what any NumPy implementation of
+the course's Adam has to spend; GEMM + √ is what any implementation at all has to spend.
 Keras process: an epoch of each model in float32.
 
 Every round trains a freshly initialised nnref model (epochs 2 and 3 of its training are
@@ -82,6 +83,13 @@ def _adam_epoch(model, steps):
     return lambda r: timing.warm(lambda: workload.adam_epoch(optimizer, params, grads, steps))
 
 
+def _sqrt_epoch(model, steps):
+    rng = np.random.default_rng(0)
+    squares = [np.square(1e-3 * rng.standard_normal(w.shape)).astype(w.dtype)
+               for w in model.trainable_weights]
+    return lambda r: timing.warm(lambda: workload.sqrt_epoch(squares, steps))
+
+
 def _predict(predict, x, batch_size):
     def run(r):
         started = time.perf_counter()
@@ -104,6 +112,7 @@ def nnref_contenders(threads: int | None = None) -> dict[str, dict]:
                 model = make()
                 epoch[f"gemm_{dtype}"] = _gemm_epoch(xs[dtype], model)
                 epoch[f"adam_{dtype}"] = _adam_epoch(model, steps)
+                epoch[f"sqrt_{dtype}"] = _sqrt_epoch(model, steps)
                 for b in PREDICT_BATCHES:
                     predict[f"nnref_{dtype}_batch{b or 'all'}"] = _predict(
                         model.predict, xs[dtype], b)
@@ -163,7 +172,16 @@ def _ratios(times: dict) -> dict:
     ratios = {name: timing.ratio(times[a], times[b]) for name, (a, b) in pairs.items()
               if a in times and b in times}
     for dtype in DTYPES:
-        floor = [g + a for g, a in zip(times[f"gemm_{dtype}"], times[f"adam_{dtype}"])]
+        gemm = times[f"gemm_{dtype}"]
+        with_adam = [g + a for g, a in zip(gemm, times[f"adam_{dtype}"])]
         ratios[f"nnref_{dtype}_over_gemm_plus_adam"] = timing.ratio(
-            times[f"nnref_{dtype}_plain"], floor)
+            times[f"nnref_{dtype}_plain"], with_adam)
+        # The best any NumPy implementation of the course's Adam can do, against the GEMM bound.
+        ratios[f"gemm_plus_adam_over_gemm_{dtype}"] = timing.ratio(with_adam, gemm)
+    if "keras_float32_plain" in times:
+        # The best speed-up over Keras that any implementation can reach: it has to spend at
+        # least the matrix products and one square root per weight and step.
+        floor = [g + s for g, s in zip(times["gemm_float32"], times["sqrt_float32"])]
+        ratios["keras_over_gemm_plus_sqrt_float32"] = timing.ratio(
+            times["keras_float32_plain"], floor)
     return ratios

@@ -86,12 +86,17 @@ def training_table(training: dict) -> str:
     row("GEMM bound float64, ms/epoch", ms("gemm_float64"), _ms)
     row("Adam updates alone float32, ms/epoch", ms("adam_float32"), _ms)
     row("Adam updates alone float64, ms/epoch", ms("adam_float64"), _ms)
+    row("one square root per weight and step alone, float32, ms/epoch", ms("sqrt_float32"), _ms)
     row("Keras / nnref float32", ("ratios", "keras_over_nnref_float32"), _x)
     row("nnref float64 / float32", ("ratios", "nnref_float64_over_float32"), _x)
     row("nnref float32 / GEMM bound", ("ratios", "nnref_float32_over_gemm"), _x)
     row("nnref float64 / GEMM bound", ("ratios", "nnref_float64_over_gemm"), _x)
     row("nnref float32 / (GEMM + Adam)", ("ratios", "nnref_float32_over_gemm_plus_adam"), _x)
     row("nnref float64 / (GEMM + Adam)", ("ratios", "nnref_float64_over_gemm_plus_adam"), _x)
+    row("bound for NumPy's course Adam: (GEMM + Adam) / GEMM, float32",
+        ("ratios", "gemm_plus_adam_over_gemm_float32"), _x)
+    row("bound for any implementation: Keras / (GEMM + √), float32",
+        ("ratios", "keras_over_gemm_plus_sqrt_float32"), _x)
     row("BN + dropout: nnref float32, ms/epoch", ms("nnref_float32_bn_dropout"), _ms)
     row("BN + dropout: nnref float64, ms/epoch", ms("nnref_float64_bn_dropout"), _ms)
     row("BN + dropout: Keras fit float32, ms/epoch", ms("keras_float32_bn_dropout"), _ms)

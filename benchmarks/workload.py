@@ -95,6 +95,18 @@ def adam_epoch(optimizer, params: list[np.ndarray], grads: list[np.ndarray], ste
     return time.perf_counter() - started
 
 
+def sqrt_epoch(squares: list[np.ndarray], steps: int) -> float:
+    """Seconds for ``steps`` passes of ``np.sqrt`` over every parameter's second moment: the one
+    operation of Adam per weight and step that no implementation can skip or make cheaper than
+    the CPU's vector square root (a lower bound on the elementwise share of an epoch)."""
+    out = [np.empty_like(s) for s in squares]
+    started = time.perf_counter()
+    for _ in range(steps):
+        for s, o in zip(squares, out):
+            np.sqrt(s, out=o)
+    return time.perf_counter() - started
+
+
 def data_bytes(x: np.ndarray, y: np.ndarray) -> int:
     return int(x.nbytes + y.nbytes)
 

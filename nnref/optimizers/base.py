@@ -216,7 +216,7 @@ def _check_pair(i, pair):
     except (TypeError, ValueError):
         raise TypeError(f"grads_and_vars[{i}] must be a (grad, param) pair. "
                         f"Received: {type(pair).__name__}") from None
-    if not isinstance(param, np.ndarray) or not np.issubdtype(param.dtype, np.floating):
+    if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
         raise TypeError(f"The parameter at grads_and_vars[{i}] must be a floating-point NumPy "
                         f"array. Received: {_describe(param)}")
     if not param.flags.writeable:
