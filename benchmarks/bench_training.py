@@ -73,20 +73,23 @@ def _gemm_epoch(x, model):
     return lambda r: timing.warm(lambda: workload.gemm_epoch(x, kernels))
 
 
+def _gradients_like(model):
+    """Seeded stand-ins for a step's gradients, one per trainable weight, in its dtype."""
+    rng = np.random.default_rng(0)
+    return [(1e-3 * rng.standard_normal(w.shape)).astype(w.dtype) for w in model.trainable_weights]
+
+
 def _adam_epoch(model, steps):
     from nnref import optimizers
 
-    rng = np.random.default_rng(0)
     params = [w.copy() for w in model.trainable_weights]
-    grads = [(1e-3 * rng.standard_normal(w.shape)).astype(w.dtype) for w in params]
+    grads = _gradients_like(model)
     optimizer = optimizers.Adam(workload.LEARNING_RATE)
     return lambda r: timing.warm(lambda: workload.adam_epoch(optimizer, params, grads, steps))
 
 
 def _sqrt_epoch(model, steps):
-    rng = np.random.default_rng(0)
-    squares = [np.square(1e-3 * rng.standard_normal(w.shape)).astype(w.dtype)
-               for w in model.trainable_weights]
+    squares = [np.square(g) for g in _gradients_like(model)]
     return lambda r: timing.warm(lambda: workload.sqrt_epoch(squares, steps))
 
 

@@ -28,7 +28,8 @@ import numpy as np
 
 from nnref.course import _layout
 from nnref.course._three_layer import (backward_propagation, cross_entropy_terms,
-                                       forward_propagation, make_moons, predict, predict_dec)
+                                       forward_propagation, make_moons, predict, predict_dec,
+                                       update_parameters)
 from nnref.functional import optim
 from nnref.schedules import schedule_lr_decay, update_lr
 
@@ -67,14 +68,9 @@ def compute_cost(a3, Y):
 
 # ----------------------------------------------------------------------------- updates
 def update_parameters_with_gd(parameters, grads, learning_rate):
-    """W{l} −= α·dW{l}, b{l} −= α·db{l}. Returns ``parameters`` (its entries replaced)."""
-    L = _layout.check_grads(parameters, grads)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
-    for l in range(1, L + 1):
-        for p in ("W", "b"):
-            key = p + str(l)
-            parameters[key] = _layout.descend(parameters[key], grads["d" + key], learning_rate)
-    return parameters
+    """W{l} −= α·dW{l}, b{l} −= α·db{l}. Returns ``parameters`` (its entries replaced): the
+    three-layer modules' ``update_parameters`` under this assignment's name."""
+    return update_parameters(parameters, grads, learning_rate)
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):

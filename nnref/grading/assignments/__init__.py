@@ -7,20 +7,10 @@ from __future__ import annotations
 
 import importlib
 
+from nnref.course import MODULES
 from nnref.grading.spec import AssignmentSpec
 
-ASSIGNMENTS = (
-    "c1w2_numpy_basics",
-    "c1w2_logistic_regression",
-    "c1w3_planar",
-    "c1w4_deep_nn",
-    "c1w4_application",
-    "c2w1_initialization",
-    "c2w1_regularization",
-    "c2w1_gradient_checking",
-    "c2w2_optimization",
-    "c2w3_tensorflow",
-)
+ASSIGNMENTS = MODULES        # one graded assignment per nnref.course module
 
 
 def get_assignment(name: str) -> AssignmentSpec:
