@@ -6,7 +6,9 @@ so that the real-data tests can never be skipped silently there.
 """
 from __future__ import annotations
 
+import importlib
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,14 +23,44 @@ if IN_CI:
     settings.load_profile("ci")
 
 
+def skip_or_fail(reason: str):
+    """Skip with ``reason`` locally; in CI, fail instead: a promised check is never skipped there."""
+    if IN_CI:
+        pytest.fail(f"in CI this must run, not skip: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_module(name: str):
+    """``pytest.importorskip`` that fails in CI (a missing TensorFlow must not pass CI silently)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        skip_or_fail(f"{name} is not importable ({exc}); install nnref[all]")
+
+
+def course_root() -> Path:
+    """The course's own assignment files: ``NNREF_COURSE``, else ``shared/course`` beside the repository."""
+    env = os.environ.get("NNREF_COURSE")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "shared" / "course"
+
+
+@pytest.fixture(scope="session")
+def course_dir() -> Path:
+    """The course files folder; skipped locally, a failure in CI, when absent."""
+    root = course_root()
+    if not (root / "README.md").is_file():
+        skip_or_fail(f"course files not found at {root} (set NNREF_COURSE)")
+    return root
+
+
 def require_data(loader, *args, **kwargs):
     """Call a dataset loader; skip (locally) or fail (in CI) when its files are missing."""
     try:
         return loader(*args, **kwargs)
     except FileNotFoundError as exc:
-        if IN_CI:
-            pytest.fail(f"course data missing in CI (set NNREF_DATA): {exc}", pytrace=False)
-        pytest.skip(f"course data not found (set NNREF_DATA to the datasets folder): {exc}")
+        skip_or_fail(f"course data not found (set NNREF_DATA to the datasets folder): {exc}")
 
 
 @pytest.fixture(scope="session")
