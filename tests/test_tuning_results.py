@@ -7,7 +7,8 @@ import json
 import pytest
 import tuning_trials
 
-from nnref.tuning import Choice, IntUniform, LogUniform, OneMinusLogUniform, RandomSearch, Uniform
+from nnref.tuning import (Choice, IntUniform, LogUniform, OneMinusLogUniform, RandomSearch, SearchResult, TrialRecord,
+                          Uniform)
 from nnref.tuning.results import atomic_write
 
 SPACE = {"lr": LogUniform(1e-4, 1), "beta": OneMinusLogUniform(0.9, 0.999), "units": IntUniform(5, 40),
@@ -92,3 +93,20 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         atomic_write(path, broken)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def _failed(trial_id, error):
+    return TrialRecord(trial_id, {"lr": 0.1}, status="failed", error=error)
+
+
+def test_a_cause_shared_by_every_failed_trial_is_named_once(result):
+    missing = "FileNotFoundError: Could not find the SIGNS data: train_signs.h5 and test_signs.h5. Looked in:"
+    # the first line decides: the folders listed below it differ from one node to another
+    every = [_failed(i, f"{missing}\n  - ./datasets = /node{i}/datasets: no such folder") for i in range(3)]
+    assert SearchResult(every, metric="score").shared_error == missing
+    assert SearchResult(every[:1], metric="score").shared_error == missing
+    assert result.shared_error is None  # some trials succeeded
+    different = every[:2] + [_failed(2, "ValueError: bad config lr=0.1")]
+    assert SearchResult(different, metric="score").shared_error is None
+    assert SearchResult([_failed(0, None), _failed(1, None)], metric="score").shared_error is None
+    assert SearchResult([], metric="score").shared_error is None

@@ -89,3 +89,21 @@ def test_cli_searches_writes_every_file_and_resumes(split, tmp_path, capsys):
 def test_cli_rejects_bad_numbers(capsys):
     assert main(["tune", "signs", "--trials", "0"]) == 2
     assert "--trials must be >= 1. Received: 0" in capsys.readouterr().err
+
+
+def test_the_trial_uses_the_arrays_shipped_with_it(split):
+    config = {**COURSE_DEFAULT, "batch_size": 128, "epochs": 1, "seed": 3}
+    assert signs_trial(config, split=split) == signs_trial(config)
+    x_train, y_train, x_val, y_val = split
+    relabelled = (x_train, np.roll(y_train, 1, axis=1), x_val, np.roll(y_val, 1, axis=1))
+    assert signs_trial(config, split=relabelled) != signs_trial(config, split=split)
+
+
+def test_cli_names_the_shared_cause_when_every_trial_fails(split, tmp_path, capsys):
+    # Serial trials are checked against the limit once they return: 1 ms fails both, the same way.
+    argv = ["tune", "signs", "--trials", "2", "--epochs", "1", "--backend", "serial", "--time-limit", "0.001",
+            "--no-baseline", "--no-plot", "--results", str(tmp_path / "trials.jsonl")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("nnref tune: all 2 trials failed with the same error: TimeoutError: trial exceeded "
+                     "its time limit of 0.001 s") == 1

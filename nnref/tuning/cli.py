@@ -88,11 +88,13 @@ def run(args) -> int:
             _positive(name.replace("_", "-"), getattr(args, name))
         space = {**SIGNS_SPACE, "epochs": args.epochs, "seed": args.seed}
         search = make_search(args, space)
-        load_split(args.data, args.dtype)  # fail now, in this process, if the data are missing
+        split = load_split(args.data, args.dtype)  # here, once: a cluster's workers have no data
     except (ValueError, FileNotFoundError) as exc:
         print(f"nnref tune: {exc}", file=sys.stderr)
         return 2
-    trial = functools.partial(signs_trial, data=args.data, dtype=args.dtype)
+    # The prepared arrays travel with the trial (through Ray's object store, or to each worker
+    # process), never a path.
+    trial = functools.partial(signs_trial, split=split, dtype=args.dtype)
     results = Path(args.results)
     print(f"nnref tune signs: {args.search} search, {search.n_trials} trials x {args.epochs} epochs, "
           f"backend {args.backend}, {args.workers} worker(s), seed {args.seed}; log {results}", flush=True)
@@ -105,7 +107,8 @@ def run(args) -> int:
         print(f"\ninterrupted after {len(ran)} trial(s); run the same command again to resume from "
               f"{results}", file=sys.stderr)
         return 130
-    except ValueError as exc:  # e.g. a results file of another search
+    except (ValueError, RuntimeError, ConnectionError) as exc:
+        # another search's results file; a Ray cluster out of reach, or unable to load the trial
         print(f"nnref tune: {exc}", file=sys.stderr)
         return 2
     wall = time.perf_counter() - start
@@ -114,6 +117,9 @@ def run(args) -> int:
           + (f", {resumed} read back from {results}" if resumed else "")
           + f"; {len(result.succeeded)} ok, {len(result.failed)} failed\n")
     print(result.format_table())
+    if result.shared_error:
+        print(f"nnref tune: all {len(result.trials)} trials failed with the same error: {result.shared_error}",
+              file=sys.stderr)
     written = [result.to_csv(results.with_suffix(".csv")), result.to_json(results.with_suffix(".json")),
                result.save_best(results.with_name(results.stem + ".best.json"))]
     if not args.no_plot and result.succeeded:

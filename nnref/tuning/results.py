@@ -21,6 +21,7 @@ from nnref.tuning.trial import TrialRecord
 
 MODES = ("max", "min")
 
+
 def _json_safe(value):
     """NaN/±inf → None, recursively (strict JSON has no NaN)."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -94,6 +95,19 @@ class SearchResult:
     @property
     def failed(self) -> list[TrialRecord]:
         return [t for t in self.trials if not t.ok]
+
+    @property
+    def shared_error(self) -> str | None:
+        """The error every trial failed with, if they all failed the same way; else None.
+
+        Compared on the error's first line, so that a cause common to every trial (data missing
+        on the workers, a module they cannot import) can be named once rather than read off
+        every row of the table.
+        """
+        firsts = {(t.error or "").split("\n", 1)[0] for t in self.trials}
+        if self.succeeded or len(firsts) != 1:
+            return None
+        return firsts.pop() or None
 
     @property
     def best(self) -> TrialRecord | None:

@@ -86,15 +86,18 @@ def build_model(config: dict, dtype: str = "float64"):
     return model
 
 
-def signs_trial(config: dict, data: str | None = None, dtype: str = "float64") -> dict[str, float]:
+def signs_trial(config: dict, data: str | None = None, dtype: str = "float64", split=None) -> dict[str, float]:
     """Train the SIGNS model with ``config`` for ``config["epochs"]`` epochs; its final metrics.
 
     ``config``: the keys of ``SIGNS_SPACE`` plus ``epochs`` and ``seed``.
+    ``split``: the ``load_split(data, dtype)`` arrays, prepared once by the caller and shipped with
+    the trial (``functools.partial(signs_trial, split=..., dtype=...)``): the workers of a Ray
+    cluster have neither the driver's files nor its ``NNREF_DATA``. None loads them here from ``data``.
     Returns ``{"val_accuracy", "val_loss", "accuracy", "loss"}`` after the last epoch (the training
     loss includes the L2 penalty, as Keras reports it). A diverging run raises (the search records
     it as failed).
     """
-    x_train, y_train, x_val, y_val = load_split(data, dtype)
+    x_train, y_train, x_val, y_val = load_split(data, dtype) if split is None else split
     model = build_model(config, dtype)
     model.build(x_train.shape[1])
     history = model.fit(x_train, y_train, batch_size=int(config["batch_size"]), epochs=int(config["epochs"]),

@@ -6,20 +6,35 @@ generator* task that first yields ``"started"``, then the ``TrialRecord``, so a 
 limit counts from when it starts running, not from when Ray received it (starting a Ray worker
 can take seconds):
 
+    trial_ref = ray.put(trial)                   # once: the trial and the data it carries
+    check_workers(ray, trial_ref)                # every node can import nnref and load the trial
     remote = ray.remote(stream_trial).options(num_cpus=1, max_retries=0, num_returns="streaming")
     gen    = remote.remote(trial_ref, trial_id, config, metric, round)      # ≤ workers in flight
     ray.wait(gens, num_returns=1, timeout=<time to the nearest deadline>)    # "started", then the record
     over the limit → ray.cancel(gen, force=True) (kills that worker), the trial is recorded failed
     a task error (worker crash, out of memory) → the trial is recorded failed with Ray's message
 
+Nothing a trial needs travels as a path: a cluster's workers share neither the driver's disk nor
+its environment. The trial function, with whatever it carries (``functools.partial(f,
+data=arrays)``), goes into Ray's object store once and every task receives it by reference
+(NumPy arrays arrive as read-only views of the node's shared memory, not copies); each
+configuration travels with its task. Before the first trial, one task per node checks that the
+node can import nnref and load the trial (its function's module included): a cluster without
+them fails at once with a ``RuntimeError`` naming the node and the import error, rather than
+with every trial. Such modules can also travel with the job:
+``ray.init(address=..., runtime_env={"py_modules": [nnref, my_module]})`` before the search.
+
 Install with ``pip install "nnref[ray]"``. Without ``address`` and when Ray is not running yet,
-a local runtime is started with ``num_cpus=workers``, no dashboard, one BLAS thread per worker,
-and shut down at the end; a runtime that is already initialized (``ray.init`` by the caller)
-is used as it is and left running.
+a local runtime is started with ``num_cpus=workers``, no dashboard, and shut down at the end;
+with ``address`` the driver connects to that cluster (``"auto"``: the one started on this
+machine by ``ray start``) and disconnects at the end. Either way its workers run with one
+BLAS thread (``BLAS_ENV``, as the process pool's, so both give the same numbers). A runtime that is
+already initialized (``ray.init`` by the caller) is used as it is and left running.
 """
 from __future__ import annotations
 
 import time
+import warnings
 
 from nnref.tuning.backends.process import BLAS_ENV
 from nnref.tuning.trial import failed_record, run_trial, timeout_error
@@ -42,32 +57,44 @@ class RayBackend:
                  address: str | None = None):
         self.workers, self.time_limit, self.address = workers, time_limit, address
         self._started = False
+        self._shipped = None  # (trial, its ObjectRef): put once per trial, however many rounds
 
     def __enter__(self):
         ray = _import_ray()
         if not ray.is_initialized():
+            job_env = {"env_vars": dict(BLAS_ENV)}
             if self.address is None:
-                ray.init(num_cpus=self.workers, include_dashboard=False,
-                         runtime_env={"env_vars": dict(BLAS_ENV)})
+                ray.init(num_cpus=self.workers, include_dashboard=False, runtime_env=job_env)
             else:
-                ray.init(address=self.address)
+                ray.init(address=self.address, runtime_env=job_env)
             self._started = True
         return self
 
     def __exit__(self, *exc_info):
+        self._shipped = None
         if self._started:
             _import_ray().shutdown()
             self._started = False
         return False
 
+    def _ship(self, ray, trial):
+        """The trial's ObjectRef: put in the object store and checked on every node, once."""
+        if self._shipped is None or self._shipped[0] is not trial:
+            trial_ref = ray.put(trial)
+            check_workers(ray, trial_ref)
+            self._shipped = (trial, trial_ref)
+        return self._shipped[1]
+
     def run(self, trial, metric, tasks, on_record):
         ray = _import_ray()
         if not ray.is_initialized():
             raise RuntimeError("RayBackend.run must be called inside `with RayBackend(...):`")
+        pending = list(tasks)[::-1]  # pop() from the end: submission in trial_id order
+        if not pending:
+            return
+        trial_ref = self._ship(ray, trial)
         workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         remote = ray.remote(stream_trial).options(num_cpus=1, max_retries=0, num_returns="streaming")
-        trial_ref = ray.put(trial)  # serialized once, shared by every task
-        pending = list(tasks)[::-1]  # pop() from the end: submission in trial_id order
         running = {}                 # generator -> (trial_id, round, config, started or None)
         try:
             while pending or running:
@@ -118,3 +145,39 @@ def stream_trial(trial, trial_id, config, metric, round_):
     """The Ray task: say that the trial has started, then run it (``run_trial``)."""
     yield _STARTED
     yield run_trial(trial, trial_id, config, metric, round_)
+
+
+def worker_nnref_version(trial) -> str:
+    """The check task: ``trial`` arrives unpickled (its module imported); nnref's version."""
+    import nnref
+
+    return nnref.__version__
+
+
+def check_workers(ray, trial_ref) -> None:
+    """Run ``worker_nnref_version(trial)`` on every alive node with a CPU, before any trial.
+
+    Raises ``RuntimeError`` naming the node and the error when a node cannot import nnref or
+    load the trial; warns when a node runs another nnref version than this process.
+    """
+    import nnref
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    check = ray.remote(worker_nnref_version)
+    nodes = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) >= 1]
+    checks = [(node, check.options(num_cpus=1, max_retries=0, scheduling_strategy=NodeAffinitySchedulingStrategy(
+        node["NodeID"], soft=False)).remote(trial_ref)) for node in nodes]
+    for node, ref in checks:
+        where = node.get("NodeManagerAddress", node["NodeID"])
+        try:
+            version = ray.get(ref)
+        except ray.exceptions.RayError as exc:
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            raise RuntimeError(
+                f"backend='ray': the Ray workers on node {where} cannot load the trial: {lines[-1]}. "
+                "Every node of the cluster needs nnref (pip install \"nnref[ray]\") and the module "
+                "the trial function is defined in; or send them with the job: ray.init(address=..., "
+                "runtime_env={\"py_modules\": [nnref, your_module]}) before the search.") from None
+        if version != nnref.__version__:
+            warnings.warn(f"the Ray workers on node {where} run nnref {version}, this process "
+                          f"nnref {nnref.__version__}: their results may differ", RuntimeWarning, stacklevel=3)
