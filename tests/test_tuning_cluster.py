@@ -159,19 +159,28 @@ def test_a_search_through_address_runs_every_trial_and_equals_the_process_pool(c
     assert trials("ray") == trials("process")  # bit for bit: the same data, kernels and seeds
 
 
-def test_a_trial_the_workers_cannot_import_is_a_clear_error_before_any_trial(cluster, tmp_path, monkeypatch):
-    name = f"driver_only_trials_{os.getpid()}"
-    (tmp_path / f"{name}.py").write_text("def trial(config):\n    return {'score': config['lr']}\n")
+def test_a_trial_the_workers_cannot_import_is_refused_at_once_and_runs_once_sent(cluster, tmp_path, monkeypatch):
+    name = f"driver_only_trials_{os.getpid()}"  # a package only this process can import
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("def trial(config):\n    return {'score': config['lr']}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    trial = importlib.import_module(name).trial
+    package = importlib.import_module(name)
     ran, log = [], tmp_path / "trials.jsonl"
     search = RandomSearch({"lr": LogUniform(1e-3, 1)}, 2, metric="score", seed=0)
     with pytest.raises(RuntimeError) as info:
-        search.run(trial, backend="ray", address=cluster.address, results=log, on_trial=ran.append)
+        search.run(package.trial, backend="ray", address=cluster.address, results=log, on_trial=ran.append)
     message = str(info.value)
     assert f"cannot load the trial: ModuleNotFoundError: No module named '{name}'" in message
     assert 'pip install "nnref[ray]"' in message and '"py_modules"' in message
     assert ran == [] and not log.exists()  # refused before any trial
-    import ray
 
-    assert not ray.is_initialized()  # and disconnected
+    import ray  # the remedy the message gives: the package travels with the job
+
+    assert not ray.is_initialized()  # the backend disconnected
+    ray.init(address=cluster.address, runtime_env={"py_modules": [package]}, log_to_driver=False,
+             configure_logging=False)
+    try:
+        result = search.run(package.trial, backend="ray")
+    finally:
+        ray.shutdown()
+    assert [t.metrics["score"] for t in result.trials] == [c["lr"] for c in search.configs()]

@@ -77,6 +77,16 @@ def test_data_shipped_with_the_trial_are_put_once_and_read_from_the_object_store
     assert [t.metrics["score"] for t in local.trials] == [t.metrics["score"] for t in on_ray.trials]
 
 
+def test_workers_running_another_nnref_version_are_warned_about(local_ray, monkeypatch):
+    import nnref
+
+    real = nnref.__version__
+    monkeypatch.setattr(nnref, "__version__", "0.0.0.dev-driver")  # the driver's only: workers import their own
+    with pytest.warns(RuntimeWarning, match=rf"run nnref {real}, this process nnref 0.0.0.dev-driver"):
+        result = RandomSearch(SPACE, 1, metric="score", seed=0).run(tuning_trials.quadratic, backend="ray")
+    assert result.trials[0].ok
+
+
 def test_raise_nan_and_a_crashed_worker_fail_their_trials_on_ray(local_ray):
     records = tuning_trials.run_behaviours("ray", ["ok", "raise", "nan", "exit", "ok"], workers=2)
     crashed = tuning_trials.check_failures_are_recorded(records)
