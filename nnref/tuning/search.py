@@ -70,9 +70,11 @@ class Search:
         """Run every trial and return the ``SearchResult``.
 
         Args:
-            trial: ``trial(config) -> {metric name: number}``; for ``backend="process"`` a
-                top-level (picklable) function. Raising, returning a non-finite ``metric`` or
-                running past ``time_limit`` marks the trial failed; the search goes on.
+            trial: ``trial(config) -> {metric name: number}``; for ``backend="process"`` or
+                ``"ray"`` a top-level (picklable) function, or a ``functools.partial`` of one
+                carrying its data (loaded once here and shipped, never read by the workers from
+                a path). Raising, returning a non-finite ``metric`` or running past
+                ``time_limit`` marks the trial failed; the search goes on.
             workers: trials run at once (processes, or Ray tasks in flight; Ray's default is
                 the cluster's CPU count). Defaults to 1.
             backend: ``"process"`` (default), ``"ray"`` or ``"serial"`` (see ``nnref.tuning.backends``).

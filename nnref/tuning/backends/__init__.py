@@ -12,7 +12,13 @@ backend.
     process   K spawned worker processes with one BLAS thread each; a trial over its time limit,
               or one that kills its worker, is stopped, recorded as failed, and the worker replaced
     ray       Ray tasks (one CPU each, no retries) on a local Ray runtime or the cluster at
-              ``address``; a trial over its time limit is cancelled with ``ray.cancel(force=True)``
+              ``address``; the trial goes into the object store once, every node is checked to
+              load it before the first trial; a trial over its time limit is cancelled with
+              ``ray.cancel(force=True)``
+
+Whatever a trial needs travels with it, never as a path (a cluster's workers share neither the
+driver's disk nor its environment): bind data to the trial function with
+``functools.partial(trial, data=arrays)``; each configuration travels with its task.
 """
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ The parent waits on every worker's pipe and process sentinel at once
 ``concurrent.futures.ProcessPoolExecutor`` cannot do the middle two: killing one of its workers
 breaks the whole pool.
 
-The trial function must be picklable by reference (a top-level function of an importable
+The trial function, with any data bound to it, is pickled to each worker once, when it is
+spawned. It must be picklable by reference (a top-level function of an importable
 module, or a ``functools.partial`` of one); scripts that run a search must guard their entry
 point with ``if __name__ == "__main__":``, as with any spawned process.
 """
