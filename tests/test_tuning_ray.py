@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,14 +29,17 @@ SPACE = {"lr": LogUniform(1e-4, 1), "units": IntUniform(1, 60), "epochs": 2}
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """A 2-CPU local Ray runtime whose workers can import nnref and tuning_trials."""
+    """A 2-CPU local Ray runtime whose workers can import nnref and tuning_trials; its files in
+    a temporary folder of its own (short: Ray's socket paths must fit in 107 bytes)."""
     require_module("ray")
     python_path = os.pathsep.join([str(TESTS), str(TESTS.parent), os.environ.get("PYTHONPATH", "")])
+    temp_dir = tempfile.mkdtemp(prefix="nnref-ray-")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False,
-             object_store_memory=100 * 1024**2,
+             object_store_memory=100 * 1024**2, _temp_dir=temp_dir,
              runtime_env={"env_vars": {"PYTHONPATH": python_path, "OMP_NUM_THREADS": "1"}})
     yield
     ray.shutdown()
+    shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def test_same_seed_same_trials_and_best_as_the_process_pool(local_ray):
