@@ -5,8 +5,8 @@ its own, from an empty working directory, with a scrubbed environment (no ``NNRE
 home and temporary folder) and its own ports: nothing is shared with the driver but what Ray
 carries, and nothing with any other Ray on this machine. Its workers can import nnref (this
 checkout on ``PYTHONPATH``, as an installed package would be), and nothing else of the driver's.
-At the end it stops exactly what it started: every process of that session, SIGTERM then SIGKILL
-(never ``ray stop``, which stops every Ray on the machine).
+At the end it stops exactly what it started: every process of that session (or naming its
+folder), SIGTERM then SIGKILL; never ``ray stop``, which stops every Ray on the machine.
 
 Needs ``ray`` and the SIGNS data: skipped without them, a failure in CI.
 """
@@ -53,32 +53,34 @@ def _free_ports(n: int) -> list[int]:
         return [s.getsockname()[1] for s in socks]
 
 
-def _session_members(session: int) -> list[int]:
-    """The live (not zombie) processes of ``session``, from /proc."""
-    members = []
+def _cluster_processes(session: int, root: Path) -> list[int]:
+    """The live (not zombie) processes of the test's cluster, from /proc: those of its session,
+    and any that names its folder on its command line (should one have left the session)."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:
             continue
         state, _ppid, _pgrp, sid = stat.rsplit(")", 1)[1].split()[:4]
-        if int(sid) == session and state != "Z":
-            members.append(int(entry))
-    return members
+        if state != "Z" and (int(sid) == session or os.fsencode(root) in command):
+            found.append(int(entry))
+    return found
 
 
-def _stop_session(session: int, grace: float = 15.0) -> list[int]:
-    """SIGTERM every process of ``session``, SIGKILL those left after ``grace`` s; the survivors."""
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-        for pid in _session_members(session):
+def _stop_cluster(session: int, root: Path, grace: float = 15.0) -> list[int]:
+    """SIGTERM the cluster's processes, SIGKILL those left after ``grace`` s; the survivors."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in _cluster_processes(session, root):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-        deadline = time.monotonic() + wait
-        while _session_members(session) and time.monotonic() < deadline:
+        deadline = time.monotonic() + grace
+        while _cluster_processes(session, root) and time.monotonic() < deadline:
             time.sleep(0.2)
-    return _session_members(session)
+    return _cluster_processes(session, root)
 
 
 @pytest.fixture(scope="module")
@@ -103,17 +105,17 @@ def cluster():
                "--worker-port-list", ",".join(map(str, ports[len(options):])),
                "--include-dashboard", "false", "--disable-usage-stats", "--temp-dir", str(root / "ray"),
                "--object-store-memory", str(400 * 2**20)]
-    start = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = root / "ray-start.log"  # a file, not a pipe: the daemons it starts could hold a pipe open
+    with open(log, "w") as out:
+        start = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, stdout=out, stderr=out)
     try:
-        output, _ = start.communicate(timeout=HANG)
-        if start.returncode != 0:
-            skip_or_fail(f"`ray start` failed (exit {start.returncode}):\n{output[-3000:]}")
+        if start.wait(timeout=HANG) != 0:
+            skip_or_fail(f"`ray start` failed (exit {start.returncode}):\n{log.read_text()[-3000:]}")
         yield Cluster(address=f"127.0.0.1:{gcs}", session=start.pid, cwd=cwd)
     finally:
         start.kill()  # still running only if `ray start` itself hung
         start.wait()
-        survivors = _stop_session(start.pid)
+        survivors = _stop_cluster(start.pid, root)
         shutil.rmtree(root, ignore_errors=True)
     assert survivors == [], f"processes of the test's Ray cluster still running: {survivors}"
 
