@@ -25,7 +25,7 @@ SHARED = {
     "db_no_keepdims": ("db summed without keepdims (shape (n,) instead of (n, 1))",
                        "db = (1/m) np.sum(dZ, axis=1, keepdims=True): keep the shape of b"),
     "dW_transposed": ("dW transposed (A_prev · dZᵀ)",
-                      "dW = (1/m) np.dot(dZ, A_prev.T): shape (n_l, n_{l-1}), like W"),
+                      "dW = (1/m) np.dot(dZ, A_prev.T): shape (n_l, n_{{l-1}}), like W"),
     "cost_no_mean": ("the cost summed over the examples, not averaged",
                      "cost = -(1/m) Σ [Y log(A) + (1 - Y) log(1 - A)]: multiply by 1/m"),
     "cost_sign": ("the cost without its minus sign",
