@@ -101,7 +101,7 @@ def diagnose(assignment: str, fspec, cases: list[CaseValues], cache: bool = True
     failing = [c for c in cases if _differs(fspec, c.expected, c.received)]
     if not failing:
         return Diagnosis("unknown", "")
-    mistakes = catalogue(assignment, fspec.name) if fspec.values else ()
+    mistakes = catalogue(assignment, fspec.name)
     matches = []
     for mistake in mistakes:
         values = [_variant_value(assignment, fspec.name, mistake, i, c) if cache else
