@@ -117,9 +117,9 @@ def diagnose(assignment: str, fspec, cases: list[CaseValues], cache: bool = True
         return Diagnosis("several", f"your values equal those of {len(matches)} known mistakes "
                                     f"at once, which these cases cannot tell apart ({names})",
                          candidates=tuple(m.key for m in matches))
-    structural = {structural_mistake(fspec, c.expected, c.received) for c in failing}
-    if len(structural) == 1 and None not in structural:
-        return Diagnosis("structural", structural.pop())
+    found = [structural_mistake(fspec, c.expected, c.received) for c in failing]
+    if None not in found and len({kind for kind, _ in found}) == 1:
+        return Diagnosis("structural", found[0][1])   # the same mistake, in the same place
     if mistakes:
         return Diagnosis("none", f"not one of the {len(mistakes)} known mistakes of "
                                  f"{fspec.name} (see the differences above)")
@@ -132,11 +132,17 @@ def _differs(fspec, expected, received) -> bool:
 
 
 # ----------------------------------------------------------------------------- structural
-def structural_mistake(fspec, expected, received) -> str | None:
-    """One sentence when the first difference is a known structural mistake, else None."""
+def structural_mistake(fspec, expected, received) -> tuple[tuple, str] | None:
+    """``((what, where), sentence)`` when the first difference is a known structural mistake,
+    else None."""
     mismatch = compare(expected, received, fspec.rtol, fspec.atol, fspec.returns, fspec.values)
     if mismatch is None:
         return None
+    text = _structural_text(fspec, expected, received, mismatch)
+    return None if text is None else ((text[0], mismatch.path), text[1])
+
+
+def _structural_text(fspec, expected, received, mismatch):
     try:
         exp = _at(expected, mismatch.path, fspec.returns)
         rec = _at(received, mismatch.path, fspec.returns)
@@ -144,24 +150,28 @@ def structural_mistake(fspec, expected, received) -> str | None:
         return None
     where = mismatch.where()
     if isinstance(exp, dict) and isinstance(rec, dict):
-        return _renamed_key(fspec, exp, rec, where)
+        text = _renamed_key(fspec, exp, rec, where)
+        return None if text is None else ("renamed key", text)
     if not (_numeric(exp) and _numeric(rec)):
         return None
     exp, rec = np.asarray(exp), np.asarray(rec)
-    if exp.ndim == 2 and rec.shape == exp.shape[::-1] and exp.shape[0] != exp.shape[1] \
-            and _close(fspec, exp, rec.T):
-        return (f"{where} has the right values, transposed: shape {rec.shape} instead of "
-                f"{exp.shape} (check the order of the product, e.g. np.dot(dZ, A_prev.T), "
-                "or a .T too many)")
-    if exp.ndim == 2 and exp.shape[0] == exp.shape[1] > 1 and rec.shape == exp.shape \
-            and _close(fspec, exp, rec.T):
-        return f"{where} is the transpose of the expected value (a .T too many or missing)"
-    if rec.shape != exp.shape and rec.size == exp.size and _close(fspec, exp, rec.reshape(exp.shape)):
+    square = exp.ndim == 2 and exp.shape[0] == exp.shape[1]
+    if exp.ndim == 2 and rec.shape == exp.shape[::-1] and not square and _close(fspec, exp, rec.T):
+        return "transposed", (f"{where} has the right values, transposed: shape {rec.shape} "
+                              f"instead of {exp.shape} (check the order of the product, e.g. "
+                              "np.dot(dZ, A_prev.T), or a .T too many)")
+    if square and exp.shape[0] > 1 and rec.shape == exp.shape and _close(fspec, exp, rec.T):
+        return "transposed", (f"{where} is the transpose of the expected value (a .T too many "
+                              "or missing)")
+    if rec.shape != exp.shape and rec.size == exp.size and _close(fspec, exp,
+                                                                  rec.reshape(exp.shape)):
         if exp.shape == ():
-            return (f"{where} has the right value in an array of shape {rec.shape}: return "
-                    "a scalar (np.squeeze(cost), or float(...))")
-        return (f"{where} has the right values in shape {rec.shape} instead of {exp.shape} "
-                "(keepdims=True in the sum, or reshape to the expected shape)")
+            return "not squeezed", (f"{where} has the right value in an array of shape "
+                                    f"{rec.shape}: return a scalar (np.squeeze(cost), or "
+                                    "float(...))")
+        return "reshaped", (f"{where} has the right values in shape {rec.shape} instead of "
+                            f"{exp.shape} (keepdims=True in the sum, or reshape to the expected "
+                            "shape)")
     return None
 
 
@@ -171,7 +181,7 @@ def _renamed_key(fspec, exp: dict, rec: dict, where: str) -> str | None:
         return None
     key = missing[0]
     for other, value in rec.items():
-        if other in exp or value is exp[key]:
+        if other in exp:
             continue
         if compare(exp[key], value, fspec.rtol, fspec.atol, (), fspec.values) is None:
             return (f"the key {key!r} of {where} is missing, but the key {other!r} holds its "

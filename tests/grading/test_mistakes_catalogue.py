@@ -2,10 +2,9 @@
 whose values are the variant's gets that mistake's name (and no other)."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
+from mistakes_helpers import graded_cases
 from nnref.grading.assignments import ASSIGNMENTS, get_assignment
 from nnref.grading.compare import compare
 from nnref.grading.diagnose import CaseValues, diagnose, evaluate
@@ -13,23 +12,6 @@ from nnref.grading.mistakes import all_mistakes, catalogue, solution
 
 ENTRIES = all_mistakes()
 GRADED = [(a, f.name) for a in ASSIGNMENTS for f in get_assignment(a).functions]
-
-_CASES: dict = {}
-
-
-def graded_cases(assignment, function):
-    """[(args, kwargs, seed, expected)] of the function's graded cases (cached)."""
-    if (assignment, function) not in _CASES:
-        spec = get_assignment(assignment)
-        key = getattr(importlib.import_module(f"nnref.course.{assignment}"), function)
-        rows = []
-        for case in spec.function(function).cases():
-            seed = spec.case_seed(function, case)
-            expected = evaluate(key, case.args, dict(case.kwargs), seed)
-            assert not isinstance(expected, Exception), expected
-            rows.append((case.args, dict(case.kwargs), seed, expected))
-        _CASES[assignment, function] = rows
-    return _CASES[assignment, function]
 
 
 def test_the_catalogue_has_mistakes_for_many_functions():
