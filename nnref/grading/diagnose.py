@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnref.grading.child.wire import Unsupported
 from nnref.grading.compare import compare
 from nnref.grading.mistakes import Mistake, catalogue
 
@@ -96,7 +97,7 @@ def diagnose(assignment: str, fspec, cases: list[CaseValues], cache: bool = True
 
     ``cache=False`` evaluates the variants afresh (for cases that are not the graded ones).
     """
-    if any(c.received is NOT_RETURNED for c in cases):
+    if any(c.received is NOT_RETURNED or not _gradable(c.received) for c in cases):
         return Diagnosis("unknown", "")
     failing = [c for c in cases if _differs(fspec, c.expected, c.received)]
     if not failing:
@@ -124,6 +125,17 @@ def diagnose(assignment: str, fspec, cases: list[CaseValues], cache: bool = True
         return Diagnosis("none", f"not one of the {len(mistakes)} known mistakes of "
                                  f"{fspec.name} (see the differences above)")
     return Diagnosis("none", "")
+
+
+def _gradable(value) -> bool:
+    """False when the value holds an object the grader cannot compare (a tensor...)."""
+    if isinstance(value, Unsupported):
+        return False
+    if isinstance(value, dict):
+        return all(_gradable(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_gradable(v) for v in value)
+    return True
 
 
 def _differs(fspec, expected, received) -> bool:

@@ -188,3 +188,21 @@ def test_the_grader_names_the_mistake_of_a_submission(tmp_path):
     assert by_name["update_lr"].score == by_name["update_lr"].max_score
     assert "Diagnosis" not in by_name["update_lr"].output
     assert "Diagnosis" not in by_name["initialize_adam"].output  # not defined: nothing to prove
+
+
+def test_a_vanished_gradapprox_is_not_named():
+    # Every mistake that loses gradapprox (or makes ‖grad - gradapprox‖ equal the denominator)
+    # gives a difference of 1: the values cannot say which, so nothing is named.
+    fspec = get_assignment("c2w1_gradient_checking").function("gradient_check_n")
+    found = diagnose("c2w1_gradient_checking", fspec, cases_of(
+        "c2w1_gradient_checking", "gradient_check_n", lambda *_: 1.0), cache=False)
+    assert found.kind == "none" and found.mistake is None
+
+
+def test_values_the_grader_cannot_compare_get_no_diagnosis():
+    from nnref.grading.child.wire import Unsupported
+
+    fspec = get_assignment(ADAM[0]).function(ADAM[1])
+    found = diagnose(ADAM[0], fspec, cases_of(*ADAM, lambda *_: Unsupported("EagerTensor", "tf.Tensor(...)")),
+                     cache=False)
+    assert found.kind == "unknown" and found.lines() == []

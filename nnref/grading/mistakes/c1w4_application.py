@@ -2,7 +2,8 @@
 
 Students write only the two training loops here; the helpers (forward, backward, update, and
 the application's own initializations) are the course's ``dnn_app_utils_v3``, so the mistakes
-are those of the loops.
+are those of the loops. Not listed: discarding update_parameters' result, which the course's
+helper makes harmless (it updates the dict it is given, in place).
 """
 from __future__ import annotations
 
@@ -52,9 +53,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
         dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
         _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
         grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-        updated = update_parameters(parameters, grads, learning_rate)
-        if mistake != "update_discarded":
-            parameters = updated
+        parameters = update_parameters(parameters, grads, learning_rate)
         _record(i, cost, costs, num_iterations, mistake)
     return parameters, costs
 
@@ -76,9 +75,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)
-        updated = update_parameters(parameters, grads, learning_rate)
-        if mistake != "update_discarded":
-            parameters = updated
+        parameters = update_parameters(parameters, grads, learning_rate)
         _record(i, cost, costs, num_iterations, mistake)
     return parameters, costs
 
@@ -86,8 +83,6 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
 _LOOP = (
     ("learning_rate_ignored", "the learning rate fixed at its default 0.0075",
      "pass the learning_rate given to update_parameters(parameters, grads, learning_rate)"),
-    ("update_discarded", "the updated parameters never assigned back",
-     "parameters = update_parameters(parameters, grads, learning_rate)"),
     ("cost_every_iteration", "the cost recorded at every iteration",
      "costs.append(cost) when i % 100 == 0 (or at the last iteration)"),
 )
