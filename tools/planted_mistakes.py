@@ -120,6 +120,8 @@ IN_CATALOGUE = [
     P(INIT, "initialize_parameters_random", "seed_in_loop",
       ("    for l in range(1, L):\n", "    for l in range(1, L):\n        np.random.seed(3)\n")),
     P(INIT, "initialize_parameters_he", "he_without_2", ("np.sqrt(2 / ", "np.sqrt(1 / ")),
+    P(INIT, "initialize_parameters_zeros", "deep_W_shape_swapped",
+      ("np.zeros((layers_dims[l], layers_dims[l - 1]))", "np.zeros((layers_dims[l - 1], layers_dims[l]))")),
     P(INIT, "initialize_parameters_he", "he_fan_out",
       ("np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(2 / layers_dims[l])")),
     P(REG, "compute_cost_with_regularization", "l2_lambda_over_m", ("(lambd / (2 * m))", "(lambd / m)")),
@@ -195,6 +197,22 @@ NOT_IN_CATALOGUE = [
                                "learning_rate0 * np.exp(-decay_rate * epoch_num)")),
     P(OPT, "update_parameters_with_momentum", None, ("v[dbl] = beta * v[dbl] + (1 - beta) * grads[dbl]",
                                                      "v[dbl] = beta * v[dbl] + (1 - beta) * grads[dWl]")),
+    # half of a catalogue mistake: the catalogue's variant has it everywhere
+    P(OPT, "update_parameters_with_adam", None, ("v[dWl] / (1 - beta1 ** t)", "v[dWl]"),
+      ("v[dbl] / (1 - beta1 ** t)", "v[dbl]")),
+    P(PL, "backward_propagation", None, ("np.sum(dZ1, axis=1, keepdims=True)", "np.sum(dZ1, axis=1)")),
+    P(LR, "propagate", None, ("dw = (1 / m) * ", "dw = ")),
+    P(REG, "forward_propagation_with_dropout", None, ("A1 = (A1 * D1) / keep_prob", "A1 = A1 * D1")),
+    P(OPT, "update_parameters_with_momentum", None, ("(1 - beta) * grads[dWl]", "grads[dWl]")),
+    # other slips
+    P(PL, "forward_propagation", None, ("Z2 = np.dot(W2, A1) + b2", "Z2 = np.dot(W2, Z1) + b2")),
+    P(LR, "optimize", None, ("w = w - learning_rate * dw", "w = w - learning_rate * db")),
+    P(DN, "L_model_backward", None, ("current_cache, 'relu')", "current_cache, 'sigmoid')")),
+    P(DN, "L_model_backward", None, ("dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads['dA' + str(l + 1)]",
+                                     "dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL")),
+    P(INIT, "initialize_parameters_random", None, ("np.random.randn(layers_dims[l], layers_dims[l - 1]) * 10",
+                                                   "np.random.rand(layers_dims[l], layers_dims[l - 1]) * 10")),
+    P(GC, "gradient_check", None, ("/ (2 * epsilon)", "/ (2 * epsilon) + epsilon")),
 ]
 
 EQUIVALENT = [
@@ -206,6 +224,11 @@ EQUIVALENT = [
     P(PL, "backward_propagation", "equivalent", ("(1 - A1 ** 2)", "(1 - np.tanh(cache['Z1']) ** 2)")),
     P(OPT, "update_lr", "equivalent", ("1 / (1 + decay_rate * epoch_num) * learning_rate0",
                                        "learning_rate0 / (1 + decay_rate * epoch_num)")),
+    P(OPT, "schedule_lr_decay", "equivalent", ("(epoch_num // time_interval)",
+                                               "np.floor(epoch_num / time_interval)")),
+    P(DN, "compute_cost", "equivalent", ("cost = np.mean(loss)", "cost = np.sum(loss) / m")),
+    P(REG, "compute_cost_with_regularization", "equivalent",
+      ("np.sum(W1 ** 2)", "np.linalg.norm(W1) ** 2")),
 ]
 
 PLANTS = IN_CATALOGUE + NOT_IN_CATALOGUE + EQUIVALENT
