@@ -9,6 +9,8 @@ from nnref.grading.mistakes import variants
 
 
 def basic_sigmoid(x, mistake=None):
+    if mistake == "sigmoid_tanh":
+        return math.tanh(x)
     if mistake == "sigmoid_exp_of_x":
         return 1 / (1 + math.exp(x))
     if mistake == "sigmoid_precedence":
@@ -76,6 +78,8 @@ def L1(yhat, y, mistake=None):
         return np.mean(np.abs(y - yhat))
     if mistake == "l1_without_abs":
         return np.sum(y - yhat)
+    if mistake == "l1_squared":
+        return np.sum((y - yhat) ** 2)
     return np.sum(np.abs(y - yhat))
 
 
@@ -94,15 +98,14 @@ def L2(yhat, y, mistake=None):
 _SIGMOID = (("sigmoid_exp_of_x", "sigmoid with exp(x) instead of exp(-x)",
              "s = 1 / (1 + np.exp(-x)): the exponent is -x"),
             ("sigmoid_precedence", "1 / 1 + exp(-x) (a missing bracket)",
-             "s = 1 / (1 + np.exp(-x)): bracket the denominator"))
+             "s = 1 / (1 + np.exp(-x)): bracket the denominator"),
+            ("sigmoid_tanh", "tanh instead of the sigmoid", "s = 1 / (1 + np.exp(-x))"))
 _LOSS_MEAN = ("loss_mean", "the mean over the examples instead of the sum",
               "the course's L1 and L2 are sums: np.sum(...), not np.mean(...)")
 
 MISTAKES = {
     "basic_sigmoid": variants(basic_sigmoid, *_SIGMOID),
-    "sigmoid": variants(sigmoid, *_SIGMOID,
-                        ("sigmoid_tanh", "np.tanh instead of the sigmoid",
-                         "s = 1 / (1 + np.exp(-x))")),
+    "sigmoid": variants(sigmoid, *_SIGMOID),
     "sigmoid_derivative": variants(
         sigmoid_derivative,
         ("sigmoid_derivative_of_x", "x (1 - x) instead of s (1 - s)",
@@ -137,7 +140,9 @@ MISTAKES = {
          "x_exp = np.exp(x), then s = x_exp / x_sum")),
     "L1": variants(L1, _LOSS_MEAN,
                    ("l1_without_abs", "Σ (y - yhat) without the absolute value",
-                    "L1 = np.sum(np.abs(y - yhat))")),
+                    "L1 = np.sum(np.abs(y - yhat))"),
+                   ("l1_squared", "Σ (y - yhat)² (the L2 loss)",
+                    "L1 = np.sum(np.abs(y - yhat)): absolute values, not squares")),
     "L2": variants(L2, _LOSS_MEAN,
                    ("l2_square_root", "the square root of the sum of squares (the L2 norm)",
                     "L2 = np.sum((y - yhat) ** 2) = np.dot(y - yhat, y - yhat): no square root"),

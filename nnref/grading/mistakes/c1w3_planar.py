@@ -16,6 +16,8 @@ def layer_sizes(X, Y, mistake=None):
         return (X.shape[1], 4, Y.shape[1])
     if mistake == "layer_sizes_n_y_one":
         return (X.shape[0], 4, 1)
+    if mistake == "layer_sizes_swapped":
+        return (Y.shape[0], 4, X.shape[0])
     return (X.shape[0], 4, Y.shape[0])
 
 
@@ -107,7 +109,9 @@ MISTAKES = {
         layer_sizes,
         ("layer_sizes_columns", "the sizes read from shape[1] (the number of examples)",
          "n_x = X.shape[0], n_y = Y.shape[0]: the rows"),
-        ("layer_sizes_n_y_one", "n_y fixed at 1 instead of Y.shape[0]", "n_y = Y.shape[0]")),
+        ("layer_sizes_n_y_one", "n_y fixed at 1 instead of Y.shape[0]", "n_y = Y.shape[0]"),
+        ("layer_sizes_swapped", "n_x read from Y and n_y from X",
+         "n_x = X.shape[0] (the input layer), n_y = Y.shape[0] (the output layer)")),
     "initialize_parameters": variants(
         initialize_parameters,
         ("seed_set_inside", "np.random.seed called inside initialize_parameters",
