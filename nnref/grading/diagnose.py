@@ -10,7 +10,8 @@ seed, as for the answer key). A mistake is named only when
 - no other variant's do.
 
 When several variants match, or none, no mistake is named ("several known mistakes give these
-values" / "none of the N known mistakes"), and the usual feedback stands alone.
+values" / "not one of the N known mistakes", said only when the value has the expected
+structure and shapes), and the usual feedback stands alone.
 
 Structural mistakes are read from the first difference on each failing case, and named when
 every failing case shows the same one: a value of the right numbers in the transposed shape (or
@@ -121,10 +122,10 @@ def diagnose(assignment: str, fspec, cases: list[CaseValues], cache: bool = True
     found = [structural_mistake(fspec, c.expected, c.received) for c in failing]
     if None not in found and len({kind for kind, _ in found}) == 1:
         return Diagnosis("structural", found[0][1])   # the same mistake, in the same place
-    if mistakes:
+    if mistakes and all(_same_structure(fspec, c.expected, c.received) for c in failing):
         return Diagnosis("none", f"not one of the {len(mistakes)} known mistakes of "
                                  f"{fspec.name} (see the differences above)")
-    return Diagnosis("none", "")
+    return Diagnosis("none", "")  # another structure: comparing the values says nothing more
 
 
 def _gradable(value) -> bool:
@@ -136,6 +137,10 @@ def _gradable(value) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_gradable(v) for v in value)
     return True
+
+
+def _same_structure(fspec, expected, received) -> bool:
+    return compare(expected, received, fspec.rtol, fspec.atol, fspec.returns, False) is None
 
 
 def _differs(fspec, expected, received) -> bool:

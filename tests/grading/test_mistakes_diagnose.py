@@ -206,3 +206,10 @@ def test_values_the_grader_cannot_compare_get_no_diagnosis():
     found = diagnose(ADAM[0], fspec, cases_of(*ADAM, lambda *_: Unsupported("EagerTensor", "tf.Tensor(...)")),
                      cache=False)
     assert found.kind == "unknown" and found.lines() == []
+
+
+def test_another_structure_gets_no_known_mistakes_line():
+    fspec = get_assignment(ADAM[0]).function(ADAM[1])
+    found = diagnose(ADAM[0], fspec, cases_of(*ADAM, lambda i, a, k, s, expected: expected[:3]),
+                     cache=False)
+    assert found.kind == "none" and found.lines() == []
