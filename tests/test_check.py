@@ -37,7 +37,7 @@ def test_the_answer_key_passes_with_no_diagnosis():
 def test_a_known_mistake_is_named(capsys):
     result = nnref.check(adam_without_bias_correction, "update_parameters_with_adam")
     assert not result.passed
-    assert "your result equals Adam without bias correction" in result.diagnosis
+    assert "your result equals that of Adam without bias correction" in result.diagnosis
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "Adam without bias correction" in printed
 
@@ -124,7 +124,7 @@ def test_the_command_checks_a_file_in_the_sandbox(tmp_path, capsys):
     path.write_text(SUBMISSION)
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "Diagnosis: your result equals learning_rate0 / (1 + decay_rate) * epoch_num" in out
+    assert "Diagnosis: your result equals that of learning_rate0 / (1 + decay_rate) * epoch_num" in out
     assert "schedule_lr_decay: 10/10" in out
     assert "c2w2_optimization: 1 of 2 functions pass" in out
     assert "random_mini_batches" not in out          # not defined in the file: not checked

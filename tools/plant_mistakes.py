@@ -32,7 +32,7 @@ from planted_mistakes import PLANTS, Plant  # noqa: E402
 from nnref.grading.grader import grade  # noqa: E402
 from nnref.grading.mistakes import catalogue  # noqa: E402
 
-NAMED, OTHER = "Diagnosis: your result equals ", ("Diagnosis: not one of", "Diagnosis: your values")
+NAMED, OTHER = "Diagnosis: your result equals that of ", ("Diagnosis: not one of", "Diagnosis: your values")
 
 
 def notebook_of(course_dir: str, assignment: str) -> str:

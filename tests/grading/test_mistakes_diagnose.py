@@ -183,7 +183,7 @@ def test_the_grader_names_the_mistake_of_a_submission(tmp_path):
     report = grade(path, "c2w2_optimization")
     by_name = {t.name: t for t in report.tests}
     adam = by_name["update_parameters_with_adam"].output
-    assert "Diagnosis: your result equals Adam without bias correction: divide v by " \
+    assert "Diagnosis: your result equals that of Adam without bias correction: divide v by " \
            "(1 - β1^t)" in adam
     assert by_name["update_lr"].score == by_name["update_lr"].max_score
     assert "Diagnosis" not in by_name["update_lr"].output

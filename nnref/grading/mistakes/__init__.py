@@ -46,7 +46,7 @@ class Mistake:
     function: Callable
 
     def message(self) -> str:
-        return f"your result equals {self.name}: {self.fix}"
+        return f"your result equals that of {self.name}: {self.fix}"
 
 
 def variants(solution: Callable, *entries) -> tuple[Mistake, ...]:
