@@ -147,3 +147,21 @@ def test_the_command_needs_a_readable_submission(tmp_path, capsys):
     (tmp_path / "empty.py").write_text("x = 1\n")
     assert main(["check", str(tmp_path / "empty.py")]) == 2
     assert "pass --assignment NAME" in capsys.readouterr().err
+
+
+def test_in_a_notebook_the_table_is_displayed_once_as_html(monkeypatch, capsys):
+    import sys
+    import types
+
+    shown = []
+    ZMQInteractiveShell = type("ZMQInteractiveShell", (), {})
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = lambda: ZMQInteractiveShell()
+    display = types.ModuleType("IPython.display")
+    display.display = lambda obj: shown.append(obj._repr_html_())
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    result = nnref.check(adam_without_bias_correction, "update_parameters_with_adam")
+    assert len(shown) == 1 and "<table>" in shown[0] and "Adam without bias" in shown[0]
+    assert capsys.readouterr().out == ""            # not printed as well
+    assert result._repr_html_() is None             # the cell's value: the summary line only

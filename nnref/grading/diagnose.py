@@ -34,6 +34,7 @@ from nnref.grading.compare import compare
 from nnref.grading.mistakes import Mistake, catalogue
 
 NOT_RETURNED = object()   # a case where the submission raised, timed out, or was not run
+_RNG_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,16 @@ def evaluate(function, args, kwargs, seed):
     """``function(*deepcopy(args), **deepcopy(kwargs))`` after ``np.random.seed(seed)``, its
     printing swallowed and the global generator restored; an exception is returned, not raised."""
     args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
-    state = np.random.get_state()
-    try:
-        np.random.seed(seed)
-        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-            return function(*args, **kwargs)
-    except Exception as exc:  # a variant that fails on a case cannot match it
-        return exc
-    finally:
-        np.random.set_state(state)
+    with _RNG_LOCK:  # NumPy's global generator is shared by the threads of a batch
+        state = np.random.get_state()
+        try:
+            np.random.seed(seed)
+            with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+                return function(*args, **kwargs)
+        except Exception as exc:  # a variant that fails on a case cannot match it
+            return exc
+        finally:
+            np.random.set_state(state)
 
 
 _VALUES: dict = {}

@@ -213,3 +213,27 @@ def test_another_structure_gets_no_known_mistakes_line():
     found = diagnose(ADAM[0], fspec, cases_of(*ADAM, lambda i, a, k, s, expected: expected[:3]),
                      cache=False)
     assert found.kind == "none" and found.lines() == []
+
+
+def test_threads_diagnosing_at_once_each_get_their_seeded_variants_right():
+    # A batch grades submissions in threads: the variants that seed NumPy's global generator
+    # must not draw from each other's seeds.
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeded = [(a, f, m) for a, f, m in
+              [("c1w3_planar", "initialize_parameters", "seed_set_inside"),
+               ("c1w4_deep_nn", "initialize_parameters_deep", "seed_in_loop"),
+               ("c2w1_initialization", "initialize_parameters_he", "seed_not_set"),
+               ("c2w2_optimization", "random_mini_batches", "shuffle_different_permutations")]]
+
+    def named(entry):
+        assignment, function, key = entry
+        fspec = get_assignment(assignment).function(function)
+        found = diagnose(assignment, fspec, cases_of(assignment, function,
+                                                     variant_value(assignment, function, key)),
+                         cache=False)
+        return found.mistake.key if found.mistake else found.kind
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        keys = list(pool.map(named, seeded * 3))
+    assert keys == [key for _, _, key in seeded] * 3
