@@ -137,8 +137,10 @@ def _run(function, spec, fspec) -> CheckResult:
     from nnref.grading.diagnose import NOT_RETURNED, CaseValues, diagnose
     from nnref.grading.grader import answer_key
 
+    key = answer_key(spec)
+    parameters = key.parameters[fspec.name]
     results, values = [], []
-    for expected in answer_key(spec).by_function[fspec.name]:
+    for expected in key.by_function[fspec.name]:
         call = expected.call
         args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
         state = np.random.get_state()
@@ -159,8 +161,11 @@ def _run(function, spec, fspec) -> CheckResult:
             if mismatch is not None:
                 problem = f"{mismatch.where()}: {mismatch.problem}"
             elif extra:
-                problem = (f"changed its input (argument {extra[0][0]!r}) in place; the "
-                           f"course's {fspec.name} leaves it unchanged")
+                where = extra[0][0]
+                where = parameters[where] if isinstance(where, int) and where < len(parameters) \
+                    else where
+                problem = (f"changed its input {where!r} in place; the course's {fspec.name} "
+                           "leaves it unchanged")
         results.append(CaseResult(expected.case.label, problem))
         values.append(CaseValues(call.args, call.kwargs, call.seed, expected.value, received))
     found = diagnose(spec.name, fspec, values) if any(r.problem for r in results) else None

@@ -85,7 +85,7 @@ def test_an_input_changed_in_place_fails():
 
     result = nnref.check(update_parameters, assignment="c1w4_deep_nn", show=False)
     assert not result.passed
-    assert all("in place" in c.problem for c in result.cases)
+    assert all("changed its input 'params' in place" in c.problem for c in result.cases)
     assert nnref.check(c1w4_deep_nn.update_parameters, show=False).passed  # the key copies
 
 
