@@ -9,6 +9,8 @@ import importlib
 
 __version__ = "0.1.0"
 
+from nnref.check import check  # noqa: E402  (nnref.check(fn): light, imports on first call)
+
 _SUBMODULES = (
     "activations", "callbacks", "course", "data", "datasets", "ewa", "functional",
     "gradcheck", "grading", "initializers", "layers", "losses", "models", "optimizers",

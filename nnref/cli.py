@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "train": ("nnref.train_cli", "train the course's SIGNS or cat/non-cat model (the main job)"),
     "parity": ("tf_parity.cli", "check nnref against TensorFlow/Keras on SIGNS, check by check"),
     "grade": ("nnref.grading.cli", "grade course assignments against nnref.course"),
+    "check": ("nnref.check", "check your course functions and name the mistakes (sandboxed)"),
     "tune": ("nnref.tuning.cli", "hyperparameter search (random, grid, coarse-to-fine)"),
 }
 

@@ -28,6 +28,7 @@ import numpy as np
 from nnref.grading.assignments import get_assignment
 from nnref.grading.child.wire import changed_paths
 from nnref.grading.compare import compare, format_path
+from nnref.grading.diagnose import feedback_lines
 from nnref.grading.loading import SubmissionError, load_submission
 from nnref.grading.results import GradeReport, TestResult
 from nnref.grading.sandbox import Call, Limits, run_submission
@@ -159,6 +160,8 @@ def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
     else:
         for label, problem, _ in results:
             lines.append(f"PASS  {label}" if problem is None else f"FAIL  {label}: {problem}")
+    if not passed:  # what the values prove: a known or structural mistake
+        lines += feedback_lines(key.spec.name, fspec, key.by_function[fspec.name], run.outcomes)
     hints = dict.fromkeys(hint for _, problem, hint in results if problem is not None and hint)
     lines += [f"Hint: {hint}" for hint in hints]
     return TestResult(fspec.name, score, float(fspec.points), "\n".join(lines))
