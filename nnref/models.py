@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, check_float_dtype
+from nnref.data import FLOAT_DTYPES, as_rng, check_float_dtype, check_int
 from nnref.layers.base import Layer, snake_case
 
 DTYPES = FLOAT_DTYPES
@@ -35,30 +35,43 @@ class Sequential:
                                       or not isinstance(input_dim, (int, np.integer)) or input_dim < 1):
             raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
         self.input_dim = None if input_dim is None else int(input_dim)
+        self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
-        self.rng = np.random.default_rng(seed)
         self.layers: list[Layer] = []
         self.built = False
         self.optimizer = None
         self.loss = None
         self.metrics: list[str] = []
         self.stop_training = False
-        for layer in layers or []:
+        layers = list(layers or [])
+        for i, layer in enumerate(layers):               # all checked before any is added
+            self._check_new_layer(layer, layers[:i])
+        for layer in layers:
             self.add(layer)
         if self.input_dim is not None:
             self.build(self.input_dim)
 
     # -- structure --------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
+    def _check_new_layer(self, layer, pending=()) -> None:
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects an nnref layer. Received: {type(layer).__name__}")
+        owner = getattr(layer, "_model", None)
+        if owner is not None or any(layer is other for other in (*self.layers, *pending)):
+            where = "this model" if owner is self or owner is None else f"model {owner.name!r}"
+            raise ValueError(f"Layer {layer.name!r} already belongs to {where}: a layer holds one "
+                             f"model's weights, so sharing it would change that model. Create a "
+                             f"new layer. Received: {layer!r}")
+
+    def add(self, layer: Layer) -> None:
+        self._check_new_layer(layer)
         if self.built:
             raise ValueError("Cannot add a layer to a built model; create a new Sequential.")
         if layer.name is None:
             base = snake_case(type(layer).__name__)
             count = sum(1 for other in self.layers if snake_case(type(other).__name__) == base)
             layer.name = base if count == 0 else f"{base}_{count}"
+        layer._model = self
         self.layers.append(layer)
 
     def build(self, input_dim: int) -> None:
@@ -184,6 +197,8 @@ class Sequential:
 
     def predict(self, x, batch_size: int | None = None) -> np.ndarray:
         """Inference-mode outputs, computed in batches of ``batch_size`` (all at once if None)."""
+        if batch_size is not None:
+            batch_size = check_int(batch_size, "batch_size")
         x = self.check_inputs(x)
         if batch_size is None or batch_size >= len(x):
             return self.forward(x, training=False)
@@ -198,10 +213,10 @@ class Sequential:
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
         x = self.check_inputs(x)
-        out = self.forward(x, training=training)
-        y = self._check_labels(y, len(x))
-        value = loss_fn(y, out) + self.regularization_loss()
-        self.backward(loss_fn.gradient(y, out), input_gradient=False)
+        y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
+        out = self.forward(x, training=training)      # labels checked first: BN state changes here
+        value = loss_fn.compute(y, out) + self.regularization_loss()
+        self.backward(loss_fn.compute_gradient(y, out), input_gradient=False)
         return value, self.gradients()
 
     # -- helpers ------------------------------------------------------------------------------

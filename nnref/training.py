@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import batches as make_batches, num_batches
-from nnref.callbacks import Callback, History
+from nnref.data import as_rng, batches as make_batches, check_int, num_batches
+from nnref.callbacks import Callback, EarlyStopping, History
 
 METRICS = ("accuracy",)
 
@@ -34,7 +34,7 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
-    metrics = list(metrics or [])
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics or [])  # "accuracy" as Keras
     for name in metrics:
         if name not in METRICS:
             raise ValueError(f"Unknown metric: expected one of {METRICS}. Received: metrics={metrics!r}")
@@ -45,7 +45,10 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
 
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:
     """Fraction of correct predictions. y: labels prepared by the loss, (m, units); out: (m, units).
-    One unit: p > 0.5 (logit > 0) against y > 0.5; several: argmax against argmax."""
+    One unit: p > 0.5 (logit > 0) against y > 0.5; several: argmax against argmax.
+    NaN when an output is not finite: no accuracy is computed from NaN."""
+    if not np.isfinite(out).all():
+        return math.nan
     if out.shape[1] == 1:
         threshold = 0.0 if loss.from_logits else 0.5
         return float(np.mean((out > threshold) == (y > 0.5)))
@@ -59,6 +62,8 @@ def _require_compiled(model, what: str) -> None:
 
 def _prepare(model, x, y, name_x="x", name_y="y"):
     x = model.check_inputs(x, name_x)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name_x} must hold at least one example. Received: {name_x}.shape={x.shape}")
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{name_x} and {name_y} must have the same number of examples. "
@@ -89,6 +94,8 @@ def train_on_batch(model, x, y) -> float:
 def evaluate(model, x, y, batch_size: int | None = None) -> dict:
     """Inference-mode loss (with penalties) and metrics over (x, y): {"loss": ..., "accuracy": ...}."""
     _require_compiled(model, "evaluate")
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size")
     x, y = _prepare(model, x, y)
     return _evaluate_prepared(model, x, y, batch_size)
 
@@ -101,10 +108,17 @@ def _evaluate_prepared(model, x, y, batch_size=None) -> dict:
     return logs
 
 
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={value!r}")
-    return int(value)
+def _check_callbacks(callbacks, has_validation: bool) -> list:
+    """A list of callbacks (a single one is accepted, as Keras), checked before training."""
+    callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks or [])
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
+        if isinstance(cb, EarlyStopping) and cb.monitor.startswith("val_") and not has_validation:
+            raise ValueError(f"EarlyStopping monitors {cb.monitor!r}, which needs validation_data. "
+                             f"Pass validation_data=(x_val, y_val) or monitor a training metric "
+                             f"(e.g. 'loss'). Received: validation_data=None")
+    return callbacks
 
 
 def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int = 0,
@@ -123,9 +137,10 @@ def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int 
     Raises NonFiniteLossError naming the epoch and step where the loss stops being finite.
     """
     _require_compiled(model, "fit")
-    batch_size = 32 if batch_size is None else _check_int("batch_size", batch_size, 1)
-    epochs = _check_int("epochs", epochs, 0)
-    initial_epoch = _check_int("initial_epoch", initial_epoch, 0)
+    batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size")
+    epochs = check_int(epochs, "epochs", 0)
+    initial_epoch = check_int(initial_epoch, "initial_epoch", 0)
+    rng = as_rng(seed)
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
     if augment is not None and not callable(augment):
@@ -136,12 +151,9 @@ def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int 
             raise ValueError("validation_data must be a pair (x_val, y_val). "
                              f"Received: {type(validation_data).__name__}")
         xv, yv = _prepare(model, *validation_data, name_x="x_val", name_y="y_val")
-    rng = np.random.default_rng(seed)
     history = History()
-    callbacks = [*(callbacks or []), history]    # History last: it sees every key
+    callbacks = [*_check_callbacks(callbacks, validation_data is not None), history]  # History last
     for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
         cb.set_model(model)
     model.history = history
     model.stop_training = False
