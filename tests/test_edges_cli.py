@@ -307,3 +307,24 @@ def test_write_errors_name_the_users_path_not_the_temporary_file(tmp_path):
         atomic_write(target, full_disk)
     assert str(target) in str(info.value) and ".tmp" not in str(info.value)
     assert not list(tmp_path.iterdir())
+
+
+def test_unguarded_tuning_script_says_to_add_the_main_guard(tmp_path):
+    script = tmp_path / "search.py"
+    script.write_text(
+        "from nnref.tuning import RandomSearch, LogUniform\n"
+        "def trial(config):\n"
+        "    return {'val_accuracy': config['learning_rate']}\n"
+        "RandomSearch({'learning_rate': LogUniform(1e-4, 1)}, n_trials=2, metric='val_accuracy',\n"
+        "             seed=0).run(trial, workers=2, results='s.jsonl')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode != 0
+    assert 'if __name__ == "__main__":' in proc.stderr.splitlines()[-1]
+    assert len(proc.stderr.splitlines()) < 25                 # was 137 lines of worker tracebacks
+    guarded = script.read_text().replace("RandomSearch(", "if __name__ == '__main__':\n    RandomSearch(", 1)
+    script.write_text(guarded.replace("\n             seed=0)", "\n                 seed=0)"))
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
