@@ -74,6 +74,13 @@ SPECS = {
 DEFAULTS = dict(convention="course", dtype="float64", seed=0, dropout=0.0, l2=0.0)
 
 
+def given(args, name: str, default):
+    """The option ``name`` as given, or ``default`` when it was left out (None): never a
+    replacement of a given value, even 0."""
+    value = getattr(args, name)
+    return default if value is None else value
+
+
 def load(dataset: str, path):
     """(x_train, y_train, x_test, y_test) batch-first, scaled, in float64; the flower data have
     no test set (x_test, y_test are None)."""
@@ -95,10 +102,10 @@ def build_model(spec: dict, args, input_dim: int, batch_size: int):
     from nnref import layers, losses, optimizers, regularizers
     from nnref.models import Sequential
 
-    l2, dropout = args.l2 or 0.0, args.dropout or 0.0
+    opt = {name: given(args, name, default) for name, default in DEFAULTS.items()}
+    l2, dropout = opt["l2"], opt["dropout"]
     reg = regularizers.L2(l2 / (2 * batch_size)) if l2 > 0 else None
-    model = Sequential(input_dim=None, dtype=args.dtype or "float64",
-                       seed=0 if args.seed is None else args.seed)
+    model = Sequential(input_dim=None, dtype=opt["dtype"], seed=opt["seed"])
     for units in spec["hidden"]:
         model.add(layers.Dense(units, activation=spec["hidden_act"], kernel_initializer=spec["init"],
                                kernel_regularizer=reg))
@@ -113,9 +120,9 @@ def build_model(spec: dict, args, input_dim: int, batch_size: int):
         model.add(layers.Dense(spec["units"], kernel_initializer=spec["init"], kernel_regularizer=reg))
         loss = losses.SparseCategoricalCrossentropy(from_logits=True)
     model.build(input_dim)
-    name = args.optimizer or spec["optimizer"]
-    lr = spec["learning_rate"] if args.learning_rate is None else args.learning_rate
-    kwargs = {"learning_rate": lr, "convention": args.convention or "course"}
+    name = given(args, "optimizer", spec["optimizer"])
+    kwargs = {"learning_rate": given(args, "learning_rate", spec["learning_rate"]),
+              "convention": opt["convention"]}
     if name in ("momentum", "nesterov"):
         optimizer = optimizers.SGD(momentum=0.9, nesterov=name == "nesterov", **kwargs)
     else:

@@ -20,7 +20,7 @@ from nnref import runs
 from nnref._cli_args import check_writable_folder
 from nnref._files import atomic_write, remove_stale_temp_files
 from nnref.callbacks import Callback
-from nnref.train_cli import DEFAULTS, SPECS, TRAINING_OPTIONS, UsageError, build_model, load
+from nnref.train_cli import DEFAULTS, SPECS, TRAINING_OPTIONS, UsageError, build_model, given, load
 
 OUTPUT_NAMES = ("history.json", runs.CHECKPOINT, "learning_curve.png")
 
@@ -42,8 +42,7 @@ class Session:
             self.run_id = runs.new_run_id()
             self.dataset = self._resolve_dataset()
         for name, value in DEFAULTS.items():
-            if getattr(args, name) is None:
-                setattr(args, name, value)
+            setattr(args, name, given(args, name, value))
         self.spec = spec = SPECS[self.dataset]
         self.x_train, self.y_train, self.x_test, self.y_test = load(self.dataset, args.data)
         if args.resume is None:
@@ -53,11 +52,11 @@ class Session:
         if self.epochs < done:
             raise UsageError(f"--epochs {self.epochs} is fewer than the {done} epochs already done "
                              f"in {self.out}")
-        self.batch_size = args.batch_size or spec["batch_size"] or len(self.x_train)
-        args.batch_size, args.optimizer = self.batch_size, args.optimizer or spec["optimizer"]
-        if args.learning_rate is None:                      # recorded as used, for --resume
-            args.learning_rate = spec["learning_rate"]
-        self.every = 1 if args.verbose == 2 else args.print_every or spec["print_every"]
+        self.batch_size = given(args, "batch_size", spec["batch_size"] or len(self.x_train))
+        for name, value in (("batch_size", self.batch_size), ("optimizer", spec["optimizer"]),
+                            ("learning_rate", spec["learning_rate"])):
+            setattr(args, name, given(args, name, value))   # recorded as used, for --resume
+        self.every = 1 if args.verbose == 2 else given(args, "print_every", spec["print_every"])
         self.model = build_model(spec, args, self.x_train.shape[1], self.batch_size)
         self.fit_rng = np.random.default_rng(args.seed)
         if self.state is not None:

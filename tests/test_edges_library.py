@@ -244,3 +244,37 @@ def test_any_failed_label_check_leaves_the_model_as_it_was(m, n_bad, seed):
     with pytest.raises(ValueError):
         model.train_on_batch(x, y)
     assert _same(model.get_weights(), before)
+
+
+@pytest.mark.parametrize("seed", [-1, "abc", 2.5])
+def test_dropout_seed_is_checked(seed):
+    with pytest.raises(ValueError, match=rf"seed .*Received: seed={seed!r}"):
+        layers.Dropout(0.5, seed=seed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=8), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                      st.integers(-10**6, 10**6).map(str)))
+def test_cli_number_types_accept_exactly_their_range(text):
+    import argparse
+
+    from nnref._cli_args import non_negative_int, positive_float, probability_below_one
+
+    for parse, ok in ((non_negative_int, lambda v: isinstance(v, int) and v >= 0),
+                      (positive_float, lambda v: math.isfinite(v) and v > 0),
+                      (probability_below_one, lambda v: 0 <= v < 1)):
+        try:
+            value = parse(text)
+        except argparse.ArgumentTypeError as exc:
+            assert f"Received: {text!r}" in str(exc)
+        else:
+            assert ok(value), (parse, text, value)
+
+
+def test_tuning_comparison_wording():
+    from nnref.tuning.cli import compare_to_default
+
+    assert compare_to_default(0.70, 0.7139) == ("best found does not beat the course default: "
+                                                "0.7000 vs 0.7139 (0.0139 lower)")
+    assert compare_to_default(0.75, 0.70).startswith("best found beats the course default by 0.0500")
+    assert "-" not in compare_to_default(0.5, 0.9)
