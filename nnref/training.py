@@ -34,7 +34,7 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics or [])  # "accuracy" as Keras
+    metrics = _as_list(metrics, "metrics", "a metric name")               # "accuracy" as Keras
     for name in metrics:
         if name not in METRICS:
             raise ValueError(f"Unknown metric: expected one of {METRICS}. Received: metrics={metrics!r}")
@@ -108,9 +108,20 @@ def _evaluate_prepared(model, x, y, batch_size=None) -> dict:
     return logs
 
 
+def _as_list(value, name: str, what: str, single=str) -> list:
+    """None -> [], one item (an instance of ``single``) -> [item], a list or tuple -> a list."""
+    if value is None:
+        return []
+    if isinstance(value, single):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be {what} or a list of them. Received: {name}={value!r}")
+    return list(value)
+
+
 def _check_callbacks(callbacks, has_validation: bool) -> list:
     """A list of callbacks (a single one is accepted, as Keras), checked before training."""
-    callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks or [])
+    callbacks = _as_list(callbacks, "callbacks", "a Callback", Callback)
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")

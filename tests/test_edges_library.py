@@ -278,3 +278,18 @@ def test_tuning_comparison_wording():
                                                 "0.7000 vs 0.7139 (0.0139 lower)")
     assert compare_to_default(0.75, 0.70).startswith("best found beats the course default by 0.0500")
     assert "-" not in compare_to_default(0.5, 0.9)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"metrics": 5}, "metrics must be a metric name or a list"),
+                                             ({"metrics": {"accuracy"}}, "metrics must be a metric name")])
+def test_compile_metrics_of_another_type(kwargs, message):
+    model = _model(compiled=False)
+    with pytest.raises(TypeError, match=message):
+        model.compile(optimizer="sgd", loss="mse", **kwargs)
+
+
+def test_callbacks_of_another_type():
+    model, (x, y) = _model(), _data()
+    with pytest.raises(TypeError, match=r"callbacks must be a Callback or a list of them. Received: callbacks='abc'"):
+        model.fit(x, y, callbacks="abc")
+    assert model.optimizer.iterations == 0
