@@ -32,10 +32,23 @@ def _array(x, name: str) -> np.ndarray:
     return x
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type. A ValueError too, so code catching either sees it."""
+
+
+def check_int(value, name: str, low: int = 1, expected: str | None = None) -> int:
+    """``value`` as an int >= ``low``, else an error naming ``name``: ArgumentTypeError for a
+    non-integer (True, 2.5, "8"), ValueError for an integer below ``low``."""
+    expected = expected or f"an integer >= {low}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        raise ArgumentTypeError(f"{name} must be {expected}. Received: {name}={value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be {expected}. Received: {name}={value!r}")
     return int(value)
+
+
+def _positive_int(value, name: str) -> int:
+    return check_int(value, name, 1, "a positive integer")
 
 
 def as_rng(seed, name: str = "seed") -> np.random.Generator:
@@ -43,9 +56,9 @@ def as_rng(seed, name: str = "seed") -> np.random.Generator:
     (fresh OS entropy, not reproducible)."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"{name} must be a non-negative int, a numpy.random.Generator or None. "
-                        f"Received: {name}={seed!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, Integral):
+        raise ArgumentTypeError(f"{name} must be a non-negative int, a numpy.random.Generator or "
+                                f"None. Received: {name}={seed!r}")
     if seed < 0:
         raise ValueError(f"{name} must be non-negative. Received: {name}={seed}")
     return np.random.default_rng(int(seed))

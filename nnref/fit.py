@@ -8,14 +8,29 @@ import numpy as np
 from nnref.callbacks import CallbackList, History
 from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
-from nnref.training import (NonFiniteLossError, _batch_size, _check_int, _check_verbose, _Means,
-                            _prepare, _require_compiled, _run_evaluation, _step)
+from nnref.callbacks import Callback, EarlyStopping
+from nnref.data import as_rng, check_int
+from nnref.training import (NonFiniteLossError, _batch_size, _check_verbose, _Means, _prepare,
+                            _require_compiled, _run_evaluation, _step)
 
 
 def _should_validate(epoch: int, validation_freq) -> bool:
     if isinstance(validation_freq, int):
         return (epoch + 1) % validation_freq == 0
     return epoch + 1 in validation_freq
+
+
+def _check_callbacks(callbacks, has_validation: bool) -> list:
+    """A list of callbacks (a single one is accepted, as Keras), checked before training."""
+    callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks or [])
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
+        if isinstance(cb, EarlyStopping) and cb.monitor.startswith("val_") and not has_validation:
+            raise ValueError(f"EarlyStopping monitors {cb.monitor!r}, which needs validation_data. "
+                             f"Pass validation_data=(x_val, y_val) or monitor a training metric "
+                             f"(e.g. 'loss'). Received: validation_data=None")
+    return callbacks
 
 
 def _check_unsupported(**kwargs) -> None:
@@ -50,8 +65,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """
     _require_compiled(model, "fit")
     batch_size = _batch_size(batch_size)
-    epochs = _check_int("epochs", epochs, 0)
-    initial_epoch = _check_int("initial_epoch", initial_epoch, 0)
+    epochs = check_int(epochs, "epochs", 0)
+    initial_epoch = check_int(initial_epoch, "initial_epoch", 0)
+    rng = as_rng(seed)
     verbose = _check_verbose(verbose)
     _check_unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
     if not (isinstance(validation_freq, (list, tuple)) or (isinstance(validation_freq, int)
@@ -61,6 +77,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                          f"Received: validation_freq={validation_freq!r}")
     if augment is not None and not callable(augment):
         raise TypeError(f"augment must be callable (x_batch, rng) -> x_batch. Received: {augment!r}")
+    callbacks = _check_callbacks(callbacks, validation_data is not None or bool(validation_split))
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = split_validation(x, y, sample_weight, validation_split)
     raw_y = y
@@ -71,7 +88,6 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         xv, yv = _prepare(model, xv, yv, name_x="x_val", name_y="y_val")
         wv = check_sample_weight(wv, len(xv), model.dtype, "sample_weight_val")
         val_batch_size = _batch_size(validation_batch_size)
-    rng = np.random.default_rng(seed)
     n_steps = num_batches(len(x), batch_size)
     cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
                        verbose=verbose, epochs=epochs, steps=n_steps)

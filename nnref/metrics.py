@@ -81,5 +81,11 @@ def get(name: str):
 
 
 def per_example(names, y: np.ndarray, out: np.ndarray, loss) -> dict[str, np.ndarray]:
-    """{name: (m,) values} for each compiled metric name."""
-    return {name: METRICS[name][0](y, out, loss) for name in names}
+    """{name: (m,) values} for each compiled metric name; NaN for rows whose outputs are not
+    finite (no accuracy is computed from NaN)."""
+    values = {name: METRICS[name][0](y, out, loss) for name in names}
+    bad = ~np.isfinite(out).all(axis=1)
+    if names and bad.any():
+        for v in values.values():
+            v[bad] = np.nan
+    return values

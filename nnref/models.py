@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, check_float_dtype
+from nnref.data import FLOAT_DTYPES, as_rng, check_float_dtype
 from nnref.layers.base import Layer, input_width, snake_case
 from nnref.layers.input import InputLayer
 
@@ -37,9 +37,9 @@ class Sequential:
                                       or not isinstance(input_dim, (int, np.integer)) or input_dim < 1):
             raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
         self.input_dim = None if input_dim is None else int(input_dim)
+        self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
-        self.rng = np.random.default_rng(seed)
         self.layers: list[Layer] = []
         self.built = False
         self.optimizer = None
@@ -47,7 +47,11 @@ class Sequential:
         self.metrics: list[str] = []
         self.stop_training = False
         self.history = None
-        for layer in layers or []:
+        layers = list(layers or [])
+        for i, layer in enumerate(layers):               # all checked before any is added
+            if not isinstance(layer, InputLayer):
+                self._check_new_layer(layer, layers[:i])
+        for layer in layers:
             self.add(layer)
         if not trainable:
             self.trainable = False
@@ -55,6 +59,16 @@ class Sequential:
             self.build(self.input_dim)
 
     # -- structure --------------------------------------------------------------------------
+    def _check_new_layer(self, layer, pending=()) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects an nnref layer. Received: {type(layer).__name__}")
+        owner = getattr(layer, "_model", None)
+        if owner is not None or any(layer is other for other in (*self.layers, *pending)):
+            where = "this model" if owner is self or owner is None else f"model {owner.name!r}"
+            raise ValueError(f"Layer {layer.name!r} already belongs to {where}: a layer holds one "
+                             f"model's weights, so sharing it would change that model. Create a "
+                             f"new layer. Received: {layer!r}")
+
     def add(self, layer: Layer) -> None:
         """Append a layer (built at once if the model is); ``nnref.Input(shape=(n,))`` (first
         only) sets the input width."""
@@ -64,8 +78,7 @@ class Sequential:
                                  f"Received: Input(shape={layer.shape}) after {len(self.layers)} layers")
             self.input_dim = layer.input_dim
             return
-        if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects an nnref layer. Received: {type(layer).__name__}")
+        self._check_new_layer(layer)
         if layer.input_shape_arg is not None:
             if self.layers:
                 raise ValueError(f"Only the first layer may have an input_shape. Received: "
@@ -78,6 +91,7 @@ class Sequential:
             layer.name = base if count == 0 else f"{base}_{count}"
         if self.built:
             self.output_dim = layer.build(self.output_dim, self.dtype, self.rng.spawn(1)[0])
+        layer._model = self
         self.layers.append(layer)
 
     def pop(self) -> Layer:
@@ -85,6 +99,7 @@ class Sequential:
         if not self.layers:
             raise IndexError("pop from an empty Sequential model: it has no layers.")
         layer = self.layers.pop()
+        layer._model = None
         if self.built:
             self.output_dim = self.layers[-1].output_dim if self.layers else self.input_dim
             self.built = bool(self.layers)
@@ -271,10 +286,10 @@ class Sequential:
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
         x = self.check_inputs(x)
-        out = self.forward(x, training=training)
-        y = self._check_labels(y, len(x))
-        value = loss_fn(y, out) + self.regularization_loss()
-        self.backward(loss_fn.gradient(y, out), input_gradient=False)
+        y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
+        out = self.forward(x, training=training)      # labels checked first: BN state changes here
+        value = loss_fn.compute(y, out) + self.regularization_loss()
+        self.backward(loss_fn.compute_gradient(y, out), input_gradient=False)
         return value, self.gradients()
 
     # -- helpers ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import numpy as np
 
 from nnref import losses as losses_mod, metrics as metrics_mod
 from nnref.callbacks import CallbackList
-from nnref.data import num_batches
+from nnref.data import check_int, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights
 
 VERBOSE = ("auto", 0, 1, 2)
@@ -36,7 +36,7 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
-    metrics = list(metrics or [])
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics or [])  # "accuracy" as Keras
     for name in metrics:
         metrics_mod.get(name)
     model.optimizer = optimizers.get(optimizer)
@@ -46,18 +46,12 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
 
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:
     """Fraction of correct predictions (the "accuracy" metric of ``nnref.metrics``)."""
-    return float(np.mean(metrics_mod.get("accuracy")(y, out, loss)))
+    return float(np.mean(metrics_mod.per_example(["accuracy"], y, out, loss)["accuracy"]))
 
 
 def _require_compiled(model, what: str) -> None:
     if model.optimizer is None or model.loss is None:
         raise ValueError(f"{what} needs a compiled model: call model.compile(optimizer=..., loss=...)")
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={value!r}")
-    return int(value)
 
 
 def _check_verbose(verbose):
@@ -67,11 +61,13 @@ def _check_verbose(verbose):
 
 
 def _batch_size(batch_size) -> int:
-    return 32 if batch_size is None else _check_int("batch_size", batch_size, 1)
+    return 32 if batch_size is None else check_int(batch_size, "batch_size")
 
 
 def _prepare(model, x, y, name_x="x", name_y="y"):
     x = model.check_inputs(x, name_x)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name_x} must hold at least one example. Received: {name_x}.shape={x.shape}")
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{name_x} and {name_y} must have the same number of examples. "

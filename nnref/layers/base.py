@@ -168,6 +168,10 @@ class Layer:
             if new.dtype.kind not in "biuf":
                 raise TypeError(f"Layer {self.name!r} weight {i} must be numeric. "
                                 f"Received: dtype {new.dtype}")
+            if new.dtype.kind == "f" and not np.isfinite(new).all():
+                bad = new[~np.isfinite(new)]
+                raise ValueError(f"Layer {self.name!r} weight {i} must be finite (no NaN or inf). "
+                                 f"Received: {bad.size} non-finite values, e.g. {bad[0]}")
             checked.append(new)
         return checked
 

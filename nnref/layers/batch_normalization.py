@@ -59,6 +59,14 @@ class BatchNormalization(Layer):
         self.non_trainable_weights = [self.moving_mean, self.moving_variance]
         return input_dim
 
+    def check_weights(self, weights):
+        """The base checks, plus a moving variance >= 0 (a negative one gives NaN outputs)."""
+        checked = super().check_weights(weights)
+        if (checked[3] < 0).any():
+            raise ValueError(f"Layer {self.name!r} weight 3 (moving_variance) must be >= 0. "
+                             f"Received: minimum {checked[3].min()}")
+        return checked
+
     def forward(self, x, training=False):
         if not training or not self.trainable:      # a frozen layer runs in inference mode (Keras)
             self._cache = None
@@ -69,12 +77,20 @@ class BatchNormalization(Layer):
         if self.moving_variance_mode == "unbiased" and m < 2:
             raise ValueError("moving_variance='unbiased' needs batches of at least 2 examples. "
                              f"Received: a batch of {m}")
-        out, mean, var, self._cache = batchnorm_forward(x, self.gamma, self.beta, self.epsilon)
-        self.batch_mean, self.batch_variance = mean, var
+        out, mean, var, cache = batchnorm_forward(x, self.gamma, self.beta, self.epsilon)
         if self.moving_variance_mode == "unbiased":
-            var = unbiased_variance(var, m)
+            var_moving = unbiased_variance(var, m)
+        else:
+            var_moving = var
+        if not (np.isfinite(mean).all() and np.isfinite(var_moving).all()):
+            raise FloatingPointError(
+                f"Layer {self.name!r}: the batch mean or variance is not finite (max |mean| "
+                f"{np.abs(mean).max()}, max variance {var_moving.max()}), so the moving statistics "
+                f"would stop being finite; nothing was updated. Scale the inputs (e.g. "
+                f"nnref.data.scale_images) or lower the learning rate.")
+        self._cache, self.batch_mean, self.batch_variance = cache, mean, var
         update_moving(self.moving_mean, mean, self.momentum)
-        update_moving(self.moving_variance, var, self.momentum)
+        update_moving(self.moving_variance, var_moving, self.momentum)
         return out
 
     def backward(self, dy):
