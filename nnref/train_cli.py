@@ -183,8 +183,8 @@ def run(args) -> int:
                         validation_data=(x_test, y_test), shuffle=args.shuffle, seed=args.seed,
                         callbacks=[PrintAccuracy()])
     seconds = time.perf_counter() - start
-    final_train = model.evaluate(x_train, y_train)["accuracy"]
-    final_test = model.evaluate(x_test, y_test)["accuracy"]
+    final_train = model.evaluate(x_train, y_train, verbose=0)["accuracy"]
+    final_test = model.evaluate(x_test, y_test, verbose=0)["accuracy"]
     weights_path = out / f"{dataset}.weights.h5"
     model.save_weights(weights_path)
     _write_json({"dataset": dataset, "epochs": epochs, "seconds": seconds, "history": history.history,
