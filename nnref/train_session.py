@@ -175,8 +175,8 @@ class Session:
             plot_history(history, out / "learning_curve.png",
                          f"nnref train {self.dataset}: {state['epoch']} epochs (run {self.run_id})")
             written.append(out / "learning_curve.png")
-        final_train = model.evaluate(self.x_train, self.y_train)["accuracy"]
-        final_test = None if self.x_test is None else model.evaluate(self.x_test, self.y_test)["accuracy"]
+        final_train = model.evaluate(self.x_train, self.y_train, verbose=0)["accuracy"]
+        final_test = None if self.x_test is None else model.evaluate(self.x_test, self.y_test, verbose=0)["accuracy"]
         record = {"run_id": self.run_id, "dataset": self.dataset, "epochs": self.epochs,
                   "epochs_done": state["epoch"], "interrupted": bool(status), "seconds": seconds,
                   "history": history, "train_accuracy": final_train, "test_accuracy": final_test,
@@ -225,7 +225,7 @@ class InferenceAccuracy(Callback):
         self.x, self.y = x, y
 
     def on_epoch_end(self, epoch, logs=None):
-        logs["train_accuracy_inference"] = self.model.evaluate(self.x, self.y)["accuracy"]
+        logs["train_accuracy_inference"] = self.model.evaluate(self.x, self.y, verbose=0)["accuracy"]
 
 
 class PrintProgress(Callback):

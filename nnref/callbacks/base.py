@@ -1,0 +1,90 @@
+"""The callback protocol, with Keras 3's hooks, and the list that dispatches them.
+
+``fit`` calls, in order: ``on_train_begin(logs)``; per epoch ``on_epoch_begin(epoch)``, per step
+``on_train_batch_begin(step)`` and ``on_train_batch_end(step, logs)`` (logs: the epoch's running
+means so far, as Keras), then with validation data ``on_test_begin``/``on_test_batch_*``/
+``on_test_end``, then ``on_epoch_end(epoch, logs)``; finally ``on_train_end(logs)``.
+``evaluate`` calls the ``on_test_*`` hooks and ``predict`` the ``on_predict_*`` ones.
+As in Keras, ``on_train_batch_begin/end`` default to ``on_batch_begin/end``. A callback stops
+training by setting ``model.stop_training = True``; ``params`` holds
+``{"verbose", "epochs", "steps"}`` (Keras's keys) once ``fit`` has started.
+"""
+from __future__ import annotations
+
+
+class Callback:
+    def __init__(self):
+        self.model = None
+        self.params: dict = {}
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def on_batch_begin(self, batch: int, logs=None): ...
+    def on_batch_end(self, batch: int, logs=None): ...
+    def on_epoch_begin(self, epoch: int, logs=None): ...
+    def on_epoch_end(self, epoch: int, logs=None): ...
+
+    def on_train_batch_begin(self, batch: int, logs=None):
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch: int, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_batch_begin(self, batch: int, logs=None): ...
+    def on_test_batch_end(self, batch: int, logs=None): ...
+    def on_predict_batch_begin(self, batch: int, logs=None): ...
+    def on_predict_batch_end(self, batch: int, logs=None): ...
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_test_begin(self, logs=None): ...
+    def on_test_end(self, logs=None): ...
+    def on_predict_begin(self, logs=None): ...
+    def on_predict_end(self, logs=None): ...
+
+
+HOOKS = tuple(name for name in vars(Callback) if name.startswith("on_"))
+
+
+class CallbackList:
+    """Calls one hook on every callback, in the order given: ``callbacks.on_epoch_end(e, logs)``.
+
+    Like Keras's ``CallbackList``: a ``History`` (and, when ``verbose`` is not 0, a
+    ``ProgbarLogger``) is appended unless one is in the list already; ``model.history`` is set.
+    """
+
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+        from nnref.callbacks.history import History
+        from nnref.callbacks.progbar_logger import ProgbarLogger
+
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError("callbacks must be nnref.callbacks.Callback objects. "
+                                f"Received: {cb!r}")
+        self.history = next((cb for cb in self.callbacks if isinstance(cb, History)), None)
+        if self.history is None and add_history:
+            self.history = History()
+            self.callbacks.append(self.history)
+        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
+        if model is not None:
+            if self.history is not None:
+                model.history = self.history
+            for cb in self.callbacks:
+                cb.set_model(model)
+        if params:
+            for cb in self.callbacks:
+                cb.set_params(params)
+
+    def __getattr__(self, hook: str):
+        if hook not in HOOKS:
+            raise AttributeError(hook)
+
+        def call(*args, **kwargs):
+            for cb in self.callbacks:
+                getattr(cb, hook)(*args, **kwargs)
+        return call
