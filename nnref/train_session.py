@@ -19,7 +19,7 @@ import numpy as np
 from nnref import runs
 from nnref._cli_args import check_writable_folder
 from nnref._files import atomic_write, remove_stale_temp_files
-from nnref.callbacks import Callback
+from nnref.callbacks import Callback, ProgbarLogger
 from nnref.train_cli import DEFAULTS, SPECS, TRAINING_OPTIONS, UsageError, build_model, given, load
 
 OUTPUT_NAMES = ("history.json", runs.CHECKPOINT, "learning_curve.png")
@@ -126,13 +126,16 @@ class Session:
         done = 0 if self.state is None else self.state["epoch"]
         snapshot = Snapshot(self, done)
         callbacks = [snapshot, PrintProgress(self)]          # a printed epoch is a saved one
-        if args.batchnorm or args.dropout > 0:     # first: the others see its key
+        if args.batchnorm or args.dropout > 0:     # before them: they see its key
             callbacks.insert(0, InferenceAccuracy(self.x_train, self.y_train))
+        bar = args.verbose == 1 and self.epochs <= 1000
+        if bar:                                    # first: the bar closes before a line is printed
+            callbacks.insert(0, ProgbarLogger())
         print(self._header(done))
         start, status, reason = time.perf_counter(), 0, None
         try:
             model.fit(self.x_train, self.y_train, batch_size=self.batch_size, epochs=self.epochs,
-                      initial_epoch=done, verbose=1 if args.verbose == 1 and self.epochs <= 1000 else 0,
+                      initial_epoch=done, verbose=1 if bar else 0,
                       validation_data=None if self.x_test is None else (self.x_test, self.y_test),
                       shuffle=args.shuffle, seed=self.fit_rng, callbacks=callbacks)
         except KeyboardInterrupt:
