@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +74,23 @@ def test_tune_results_that_is_a_folder_is_refused(capsys, tmp_path):
 
 
 def test_parity_json_that_is_a_folder_is_refused(capsys, tmp_path):
-    if "parity" not in __import__("nnref.cli", fromlist=["x"]).build_parser()._subparsers._group_actions[0].choices:
-        pytest.skip("tf_parity is not installed")
     _fails_with_usage(capsys, ["parity", "--json", str(tmp_path)], "argument --json", "a file name, not a folder")
+
+
+@pytest.mark.parametrize("command, option", [(["parity"], "--json"), (["tune", "signs"], "--results")])
+def test_output_below_a_file_is_refused_before_any_work(capsys, tmp_path, command, option):
+    blocker = tmp_path / "taken"
+    blocker.write_text("mine")
+    assert main([*command, option, str(blocker / "out.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"{option}: cannot write into {blocker}" in err and "is a file, not a folder" in err
+    assert len(err.strip().splitlines()) == 1 and blocker.read_text() == "mine"
+
+
+def test_tune_checks_every_derived_output(capsys, tmp_path):
+    (tmp_path / "trials.csv").mkdir()                     # where the table would go
+    assert main(["tune", "signs", "--results", str(tmp_path / "trials.jsonl")]) == 2
+    assert f"cannot write {tmp_path / 'trials.csv'}: it is a folder" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- explicit data paths
