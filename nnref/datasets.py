@@ -33,6 +33,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from nnref.data import check_bool
+
 DATA_ENV = "NNREF_DATA"  # environment variable naming the folder that holds signs/, catvnoncat/, ...
 IMAGE_SHAPE = (64, 64, 3)
 
@@ -176,6 +178,7 @@ def _not_found_message(name: str, path) -> str:
 
 
 def _locate(name: str, path, verify: bool) -> dict[str, Path]:
+    check_bool(verify, "verify")
     files = find_data(name, path)
     if files is None:
         raise FileNotFoundError(_not_found_message(name, path))

@@ -9,7 +9,7 @@ from nnref.callbacks import CallbackList, History
 from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
 from nnref.callbacks import Callback, EarlyStopping
-from nnref.data import as_rng, check_int
+from nnref.data import as_rng, check_bool, check_int
 from nnref.training import (NonFiniteLossError, _as_list, _batch_size, _check_verbose, _Means, _prepare,
                             _require_compiled, _run_evaluation, _step)
 
@@ -68,6 +68,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     epochs = check_int(epochs, "epochs", 0)
     initial_epoch = check_int(initial_epoch, "initial_epoch", 0)
     rng = as_rng(seed)
+    shuffle = check_bool(shuffle, "shuffle")
     verbose = _check_verbose(verbose)
     _check_unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
     if not (isinstance(validation_freq, (list, tuple)) or (isinstance(validation_freq, int)

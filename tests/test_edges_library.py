@@ -293,3 +293,28 @@ def test_callbacks_of_another_type():
     with pytest.raises(TypeError, match=r"callbacks must be a Callback or a list of them. Received: callbacks='abc'"):
         model.fit(x, y, callbacks="abc")
     assert model.optimizer.iterations == 0
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, y: m(x, training="no"),
+    lambda m, x, y: m.loss_and_gradients(x, y, training="no"),
+    lambda m, x, y: m.fit(x, y, shuffle="yes", verbose=0),
+])
+def test_truthy_stand_ins_for_booleans_are_refused(call):
+    model, (x, y) = _model(), _data()
+    before = model.get_weights()
+    with pytest.raises(TypeError, match=r"must be True or False. Received: \w+='(no|yes)'"):
+        call(model, x, y)
+    assert _same(model.get_weights(), before)
+
+
+def test_sequential_layers_must_be_a_list():
+    with pytest.raises(TypeError, match="layers must be a list of nnref layers"):
+        Sequential(layers.Dense(3))
+
+
+def test_dataset_verify_must_be_a_bool():
+    from nnref.datasets import load_signs
+
+    with pytest.raises(TypeError, match="verify must be True or False. Received: verify='yes'"):
+        load_signs(verify="yes")
