@@ -318,3 +318,15 @@ def test_dataset_verify_must_be_a_bool():
 
     with pytest.raises(TypeError, match="verify must be True or False. Received: verify='yes'"):
         load_signs(verify="yes")
+
+
+def test_optimizer_set_variables_checks_all_before_changing_any():
+    model, (x, y) = _model(), _data()
+    model.fit(x, y, epochs=1, verbose=0)
+    opt = model.optimizer
+    before = [v.copy() for v in opt.variables]
+    bad = [v + 1 for v in before]
+    bad[-1] = np.full_like(bad[-1], np.nan)
+    with pytest.raises(ValueError, match=rf"values\[{len(bad) - 1}\] must be finite"):
+        opt.set_variables(bad)
+    assert _same(opt.variables, before)
