@@ -20,6 +20,7 @@ from pathlib import Path
 
 from nnref._cli_args import (check_output_files, non_negative_int, output_file, positive_float,
                              positive_int)
+from nnref._files import remove_stale_temp_files
 
 TASKS = ("signs",)
 SEARCHES = ("random", "grid", "coarse-to-fine")
@@ -102,6 +103,7 @@ def run(args) -> int:
     outputs = output_paths(results)
     try:
         check_output_files(*outputs.values())     # before any trial: no search lost at the end
+        remove_stale_temp_files(results.parent)    # left by a search that was killed mid-write
     except OSError as exc:
         print(f"nnref tune: error: --results: {exc}", file=sys.stderr)
         return 2
