@@ -109,7 +109,8 @@ class Session:
         saved = meta["options"]
         for name in TRAINING_OPTIONS:
             given = getattr(args, name)
-            if given in (None, False, "auto") or given == saved[name]:
+            left_out = given is None or given is False or given == "auto"   # not `in`: 0.0 == False
+            if left_out or given == saved[name]:
                 setattr(args, name, saved[name])
             else:
                 raise UsageError(f"{_option(name)} {given} differs from the run's {saved[name]}: a "

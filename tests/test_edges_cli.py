@@ -222,6 +222,11 @@ def test_resume_refuses_changed_options(signs, tmp_path, capsys):
     assert _train(tmp_path, "--out", str(out)) == 0
     assert main(["train", "--resume", str(out), "--learning-rate", "0.1"]) == 2
     assert "--learning-rate 0.1 differs from the run's 0.0001" in capsys.readouterr().err
+    dropped = tmp_path / "dropout"
+    assert _train(tmp_path, "--out", str(dropped), "--dropout", "0.2") == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", str(dropped), "--dropout", "0"]) == 2     # a given 0 counts
+    assert "--dropout 0.0 differs from the run's 0.2" in capsys.readouterr().err
     assert main(["train", "--resume", str(tmp_path / "nothing")]) == 2
     assert "no checkpoint in" in capsys.readouterr().err
 
