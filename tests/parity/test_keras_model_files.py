@@ -13,17 +13,10 @@ from conftest import require_module
 from nnref import Input, layers, optimizers, regularizers
 from nnref.models import Sequential, load_model
 
-pytestmark = pytest.mark.tf
 keras = require_module("keras")
 
 
-@pytest.fixture(autouse=True)
-def keras_floatx_float64():
-    """Keras's predict casts float inputs to floatx: float64 runs need floatx float64."""
-    before = keras.backend.floatx()
-    keras.backend.set_floatx("float64")
-    yield
-    keras.backend.set_floatx(before)
+pytestmark = [pytest.mark.tf, pytest.mark.usefixtures("keras_float64")]  # predict casts to floatx
 
 
 def nnref_model(dtype="float64"):
