@@ -81,10 +81,24 @@ class CallbackList:
                 cb.set_params(params)
 
     def __getattr__(self, hook: str):
+        """``hook(logs=None)`` or ``hook(index, logs=None)``, passed on as Keras's CallbackList
+        does: ``on_train_begin(logs)``, ``on_epoch_end(epoch, logs)``,
+        ``on_train_batch_end(batch, logs=logs)``."""
         if hook not in HOOKS:
             raise AttributeError(hook)
+        indexed = "batch" in hook or "epoch" in hook
 
-        def call(*args, **kwargs):
-            for cb in self.callbacks:
-                getattr(cb, hook)(*args, **kwargs)
+        def call(*args, logs=None):
+            if indexed:
+                (index, *rest) = args
+                logs = rest[0] if rest else logs
+                for cb in self.callbacks:
+                    if "batch" in hook:
+                        getattr(cb, hook)(index, logs=logs)
+                    else:
+                        getattr(cb, hook)(index, logs)
+            else:
+                logs = args[0] if args else logs
+                for cb in self.callbacks:
+                    getattr(cb, hook)(logs)
         return call
