@@ -59,11 +59,12 @@ def test_hooks_are_called_in_keras_order_with_logs():
     names = [c[0] for c in rec.calls]
     assert names == ["on_train_begin", "on_epoch_begin",
                      *["on_train_batch_begin", "on_train_batch_end"] * 3,
-                     "on_test_begin", *["on_test_batch_begin", "on_test_batch_end"] * 1,
+                     "on_test_begin", *["on_test_batch_begin", "on_test_batch_end"] * 2,  # batch_size 8
                      "on_test_end", "on_epoch_end", "on_train_end"]
     batch_ends = [c for c in rec.calls if c[0] == "on_train_batch_end"]
     assert [c[1] for c in batch_ends] == [0, 1, 2] and batch_ends[0][2] == ["accuracy", "loss"]
     assert rec.calls[-2][2] == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert all(c[2] is not None for c in rec.calls)
 
 
 def test_batch_logs_are_running_means_and_the_last_is_the_epoch_value():
@@ -74,7 +75,7 @@ def test_batch_logs_are_running_means_and_the_last_is_the_epoch_value():
     assert seen[-1] == {"loss": history.history["loss"][0], "accuracy": history.history["accuracy"][0]}
 
 
-def test_on_train_begin_gets_logs_positionally():
+def test_every_hook_gets_a_logs_dict_positionally_as_keras():
     got = []
 
     class Strict(callbacks.Callback):
@@ -83,7 +84,7 @@ def test_on_train_begin_gets_logs_positionally():
 
     x, y = blobs(m=10)
     make_model().fit(x, y, epochs=1, verbose=0, callbacks=[Strict()])
-    assert got == [None]
+    assert got == [{}]                                          # Keras: pythonify_logs(None)
 
 
 def test_validation_split_takes_the_last_rows_before_shuffling():
@@ -260,3 +261,23 @@ def test_csv_logger_in_fit(tmp_path):
     lines = (tmp_path / "log.csv").read_text().splitlines()
     assert lines[0] == "epoch,accuracy,loss,val_accuracy,val_loss" and len(lines) == 3
     assert lines[1].startswith("0,") and lines[1].endswith(",NA,NA")
+
+
+def test_steps_per_epoch_walks_through_the_data_across_epochs_as_keras():
+    """Keras 3 on arrays: epochs take the next batches of one pass; a pass that ends mid-epoch
+    ends that epoch (with a warning), and the next epoch starts a new pass."""
+    x, y = blobs(m=40)                                          # 5 batches of 8 per pass
+    rows = []
+    model = make_model()
+    augment = lambda xb, rng: (rows.append(len(xb)), xb)[1]
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = model.fit(x, y, batch_size=8, epochs=3, steps_per_epoch=3, verbose=0,
+                            augment=augment)
+    assert model.optimizer.iterations == 3 + 2 + 3 and history.params["steps"] == 3
+
+
+def test_evaluate_and_predict_steps_take_the_first_batches():
+    x, y = blobs(m=40)
+    model = make_model()
+    np.testing.assert_array_equal(model.predict(x, batch_size=8, steps=2, verbose=0), model.predict(x[:16], verbose=0))
+    assert model.evaluate(x, y, batch_size=8, steps=2, verbose=0) == model.evaluate(x[:16], y[:16], batch_size=8, verbose=0)
