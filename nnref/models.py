@@ -52,7 +52,7 @@ class Sequential:
             if not isinstance(layer, InputLayer):
                 self._check_new_layer(layer, layers[:i])
         for layer in layers:
-            self.add(layer)
+            self._append(layer)
         if not trainable:
             self.trainable = False
         if self.input_dim is not None and self.layers:
@@ -70,8 +70,13 @@ class Sequential:
                              f"new layer. Received: {layer!r}")
 
     def add(self, layer: Layer) -> None:
-        """Append a layer (built at once if the model is); ``nnref.Input(shape=(n,))`` (first
-        only) sets the input width."""
+        """Append a layer; ``nnref.Input(shape=(n,))`` (first only) sets the input width. Once
+        the width is known the model is built as layers come, as Keras's."""
+        self._append(layer)
+        if not self.built and self.input_dim is not None and self.layers:
+            self.build(self.input_dim)
+
+    def _append(self, layer: Layer) -> None:
         if isinstance(layer, InputLayer):
             if self.layers or (self.input_dim is not None and self.input_dim != layer.input_dim):
                 raise ValueError("An Input must be the first item of a Sequential model. "

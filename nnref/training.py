@@ -26,6 +26,18 @@ from nnref.fit_inputs import check_sample_weight, example_weights
 VERBOSE = ("auto", 0, 1, 2)
 
 
+class EvaluationLogs(dict):
+    """``evaluate``'s dict ({"loss": ..., "accuracy": ...}) that also answers Keras's list
+    indexing: ``logs[0]`` is the loss, ``logs[1]`` the first metric (``score[0]`` in Keras
+    scripts). Iterating or unpacking it gives the keys, as any dict: write
+    ``loss, acc = model.evaluate(..., return_dict=False)`` for Keras's list."""
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            return list(self.values())[key]
+        return super().__getitem__(key)
+
+
 class NonFiniteLossError(FloatingPointError):
     """The training loss became NaN or infinite."""
 
@@ -149,7 +161,7 @@ def evaluate(model, x, y, batch_size=None, verbose="auto", sample_weight=None, s
                        epochs=1, steps=len(_starts(len(x), batch_size, steps)))
     logs = _run_evaluation(model, x, y, w, batch_size, cbs, steps)
     if return_dict:
-        return logs
+        return EvaluationLogs(logs)
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
 

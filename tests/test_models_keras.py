@@ -164,3 +164,23 @@ def test_unknown_metric_names_the_choices():
     model = Sequential([layers.Dense(2)], input_dim=3)
     with pytest.raises(ValueError, match=r"Unknown metric: expected one of .*'mae'.*Received: 'f1'"):
         model.compile(optimizer="sgd", loss="mse", metrics=["f1"])
+
+
+def test_a_model_with_an_input_is_built_as_layers_are_added():
+    model = Sequential()
+    model.add(nnref.Input(shape=(16,)))
+    model.add(layers.Dense(8))
+    assert len(model.weights) == 2                            # Keras's Sequential docstring
+    model.add(layers.Dense(4))
+    assert len(model.weights) == 4 and model.output_shape == (None, 4)
+    late = Sequential([layers.Dense(8), layers.Dense(4)])
+    assert late.weights == []
+    late.build((None, 16))
+    assert len(late.weights) == 4
+
+
+def test_to_categorical_as_keras_utils():
+    from nnref.utils import to_categorical
+
+    np.testing.assert_array_equal(to_categorical([0, 2, 1]), np.eye(3)[[0, 2, 1]])
+    assert to_categorical([1], 4).shape == (1, 4)

@@ -281,3 +281,12 @@ def test_evaluate_and_predict_steps_take_the_first_batches():
     model = make_model()
     np.testing.assert_array_equal(model.predict(x, batch_size=8, steps=2, verbose=0), model.predict(x[:16], verbose=0))
     assert model.evaluate(x, y, batch_size=8, steps=2, verbose=0) == model.evaluate(x[:16], y[:16], batch_size=8, verbose=0)
+
+
+def test_evaluate_dict_answers_keras_list_indexing():
+    x, y = blobs(m=20)
+    model = make_model(metrics=("accuracy",))
+    score = model.evaluate(x, y, verbose=0)
+    assert isinstance(score, dict) and (score[0], score[1]) == (score["loss"], score["accuracy"])
+    with pytest.raises(IndexError):
+        score[2]
