@@ -387,6 +387,14 @@ class Sequential:
         from nnref.weights import load_weights
         load_weights(self, path)
 
+    def to_json(self, **kwargs) -> str:
+        """The architecture as Keras 3's JSON (``keras.models.model_from_json`` reads it)."""
+        import json
+
+        from nnref.saving import keras_config
+        self._require_built("to_json")
+        return json.dumps(keras_config(self), **kwargs)
+
     def save(self, filepath, overwrite=True) -> None:
         """The whole model as Keras 3's ``.keras`` zip (config.json, metadata.json,
         model.weights.h5): ``keras.saving.load_model`` rebuilds it (see ``nnref.saving``)."""
@@ -398,3 +406,9 @@ def load_model(filepath, compile: bool = True) -> Sequential:
     """A Sequential model from a Keras 3 ``.keras`` file (``nnref.saving.load_model``)."""
     from nnref.saving import load_model as load
     return load(filepath, compile=compile)
+
+
+def model_from_json(json_string: str) -> Sequential:
+    """A freshly initialized Sequential from ``to_json()`` text (nnref's or Keras's)."""
+    from nnref.saving import model_from_json as from_json
+    return from_json(json_string)
