@@ -47,6 +47,13 @@ def check_int(value, name: str, low: int = 1, expected: str | None = None) -> in
     return int(value)
 
 
+def check_bool(value, name: str) -> bool:
+    """``value`` as a bool: True/False (or NumPy's), never a truthy stand-in such as "no"."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False. Received: {name}={value!r}")
+    return bool(value)
+
+
 def _positive_int(value, name: str) -> int:
     return check_int(value, name, 1, "a positive integer")
 
@@ -246,7 +253,7 @@ def train_val_split(x: np.ndarray, y: np.ndarray, val_fraction: float, *, shuffl
     if not 1 <= n_val <= m - 1:
         raise ValueError(f"val_fraction={val_fraction} of m={m} examples leaves an empty training or "
                          f"validation set (n_val={n_val}); use more data or another fraction.")
-    order = as_rng(seed).permutation(m) if shuffle else np.arange(m)
+    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else np.arange(m)
     train_idx, val_idx = order[: m - n_val], order[m - n_val:]
     return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
 
@@ -272,7 +279,7 @@ def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 32, *,
     _check_same_length(x, y)
     batch_size = _positive_int(batch_size, "batch_size")
     m = x.shape[0]
-    order = as_rng(seed).permutation(m) if shuffle else None  # drawn now, not at the first next()
+    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else None  # drawn now, not at the first next()
 
     def generate():
         for start in range(0, m, batch_size):

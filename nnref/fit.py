@@ -10,8 +10,8 @@ from nnref.callbacks import CallbackList, History
 from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
 from nnref.callbacks import Callback, EarlyStopping
-from nnref.data import as_rng, check_int
-from nnref.training import (NonFiniteLossError, _batch_size, _check_verbose, _Means, _prepare,
+from nnref.data import as_rng, check_bool, check_int
+from nnref.training import (NonFiniteLossError, _as_list, _batch_size, _check_verbose, _Means, _prepare,
                             _require_compiled, _run_evaluation, _step)
 
 
@@ -23,7 +23,7 @@ def _should_validate(epoch: int, validation_freq) -> bool:
 
 def _check_callbacks(callbacks, has_validation: bool) -> list:
     """A list of callbacks (a single one is accepted, as Keras), checked before training."""
-    callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks or [])
+    callbacks = _as_list(callbacks, "callbacks", "a Callback", Callback)
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
@@ -69,6 +69,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     epochs = check_int(epochs, "epochs", 0)
     initial_epoch = check_int(initial_epoch, "initial_epoch", 0)
     rng = as_rng(seed)
+    shuffle = check_bool(shuffle, "shuffle")
     verbose = _check_verbose(verbose)
     if steps_per_epoch is not None:
         steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, as_rng, check_float_dtype
+from nnref.data import FLOAT_DTYPES, as_rng, check_bool, check_float_dtype
 from nnref.layers.base import Layer, input_width, snake_case
 from nnref.layers.input import InputLayer
 
@@ -47,6 +47,8 @@ class Sequential:
         self.metrics: list[str] = []
         self.stop_training = False
         self.history = None
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers must be a list of nnref layers. Received: layers={layers!r}")
         layers = list(layers or [])
         for i, layer in enumerate(layers):               # all checked before any is added
             if not isinstance(layer, InputLayer):
@@ -276,7 +278,7 @@ class Sequential:
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """The model's output for x (m, input_dim): (m, output_dim)."""
-        return self.forward(self.check_inputs(x), training=training)
+        return self.forward(self.check_inputs(x), training=check_bool(training, "training"))
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Inference-mode outputs (m, output_dim), in batches of ``batch_size`` (32, as Keras)."""
@@ -290,6 +292,7 @@ class Sequential:
         """The loss (data loss + regularization penalties) and its gradient for each trainable
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
+        training = check_bool(training, "training")
         x = self.check_inputs(x)
         y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
         out = self.forward(x, training=training)      # labels checked first: BN state changes here

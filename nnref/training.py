@@ -48,12 +48,23 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics or [])  # "accuracy" as Keras
+    metrics = _as_list(metrics, "metrics", "a metric name")               # "accuracy" as Keras
     for name in metrics:
         metrics_mod.get(name)
     model.optimizer = optimizers.get(optimizer)
     model.loss = losses_mod.get(loss)
     model.metrics = metrics
+
+
+def _as_list(value, name: str, what: str, single=str) -> list:
+    """None -> [], one item (an instance of ``single``) -> [item], a list or tuple -> a list."""
+    if value is None:
+        return []
+    if isinstance(value, single):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be {what} or a list of them. Received: {name}={value!r}")
+    return list(value)
 
 
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:

@@ -244,3 +244,89 @@ def test_any_failed_label_check_leaves_the_model_as_it_was(m, n_bad, seed):
     with pytest.raises(ValueError):
         model.train_on_batch(x, y)
     assert _same(model.get_weights(), before)
+
+
+@pytest.mark.parametrize("seed", [-1, "abc", 2.5])
+def test_dropout_seed_is_checked(seed):
+    with pytest.raises(ValueError, match=rf"seed .*Received: seed={seed!r}"):
+        layers.Dropout(0.5, seed=seed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=8), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                      st.integers(-10**6, 10**6).map(str)))
+def test_cli_number_types_accept_exactly_their_range(text):
+    import argparse
+
+    from nnref._cli_args import non_negative_int, positive_float, probability_below_one
+
+    for parse, ok in ((non_negative_int, lambda v: isinstance(v, int) and v >= 0),
+                      (positive_float, lambda v: math.isfinite(v) and v > 0),
+                      (probability_below_one, lambda v: 0 <= v < 1)):
+        try:
+            value = parse(text)
+        except argparse.ArgumentTypeError as exc:
+            assert f"Received: {text!r}" in str(exc)
+        else:
+            assert ok(value), (parse, text, value)
+
+
+def test_tuning_comparison_wording():
+    from nnref.tuning.cli import compare_to_default
+
+    assert compare_to_default(0.70, 0.7139) == ("best found does not beat the course default: "
+                                                "0.7000 vs 0.7139 (0.0139 lower)")
+    assert compare_to_default(0.75, 0.70).startswith("best found beats the course default by 0.0500")
+    assert "-" not in compare_to_default(0.5, 0.9)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"metrics": 5}, "metrics must be a metric name or a list"),
+                                             ({"metrics": {"accuracy"}}, "metrics must be a metric name")])
+def test_compile_metrics_of_another_type(kwargs, message):
+    model = _model(compiled=False)
+    with pytest.raises(TypeError, match=message):
+        model.compile(optimizer="sgd", loss="mse", **kwargs)
+
+
+def test_callbacks_of_another_type():
+    model, (x, y) = _model(), _data()
+    with pytest.raises(TypeError, match=r"callbacks must be a Callback or a list of them. Received: callbacks='abc'"):
+        model.fit(x, y, callbacks="abc")
+    assert model.optimizer.iterations == 0
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, y: m(x, training="no"),
+    lambda m, x, y: m.loss_and_gradients(x, y, training="no"),
+    lambda m, x, y: m.fit(x, y, shuffle="yes", verbose=0),
+])
+def test_truthy_stand_ins_for_booleans_are_refused(call):
+    model, (x, y) = _model(), _data()
+    before = model.get_weights()
+    with pytest.raises(TypeError, match=r"must be True or False. Received: \w+='(no|yes)'"):
+        call(model, x, y)
+    assert _same(model.get_weights(), before)
+
+
+def test_sequential_layers_must_be_a_list():
+    with pytest.raises(TypeError, match="layers must be a list of nnref layers"):
+        Sequential(layers.Dense(3))
+
+
+def test_dataset_verify_must_be_a_bool():
+    from nnref.datasets import load_signs
+
+    with pytest.raises(TypeError, match="verify must be True or False. Received: verify='yes'"):
+        load_signs(verify="yes")
+
+
+def test_optimizer_set_variables_checks_all_before_changing_any():
+    model, (x, y) = _model(), _data()
+    model.fit(x, y, epochs=1, verbose=0)
+    opt = model.optimizer
+    before = [v.copy() for v in opt.variables]
+    bad = [v + 1 for v in before]
+    bad[-1] = np.full_like(bad[-1], np.nan)
+    with pytest.raises(ValueError, match=rf"values\[{len(bad) - 1}\] must be finite"):
+        opt.set_variables(bad)
+    assert _same(opt.variables, before)

@@ -77,11 +77,9 @@ class BatchNormalization(Layer):
         if self.moving_variance_mode == "unbiased" and m < 2:
             raise ValueError("moving_variance='unbiased' needs batches of at least 2 examples. "
                              f"Received: a batch of {m}")
-        out, mean, var, cache = batchnorm_forward(x, self.gamma, self.beta, self.epsilon)
-        if self.moving_variance_mode == "unbiased":
-            var_moving = unbiased_variance(var, m)
-        else:
-            var_moving = var
+        with np.errstate(over="ignore", invalid="ignore"):   # an overflow raises just below
+            out, mean, var, cache = batchnorm_forward(x, self.gamma, self.beta, self.epsilon)
+            var_moving = unbiased_variance(var, m) if self.moving_variance_mode == "unbiased" else var
         if not (np.isfinite(mean).all() and np.isfinite(var_moving).all()):
             raise FloatingPointError(
                 f"Layer {self.name!r}: the batch mean or variance is not finite (max |mean| "

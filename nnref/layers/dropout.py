@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref.functional.dropout import dropout_backward, dropout_forward, dropout_mask
+from nnref.data import as_rng
 from nnref.layers.base import Layer
 
 
@@ -26,7 +27,7 @@ class Dropout(Layer):
             raise ValueError(f"rate must be a number in [0, 1). Received: rate={rate!r}")
         self.rate = float(rate)
         self.seed = seed
-        self.rng = None if seed is None else np.random.default_rng(seed)
+        self.rng = None if seed is None else as_rng(seed)       # int >= 0 or a Generator
         self.last_mask: np.ndarray | None = None
         self.fixed_mask: np.ndarray | None = None
 
