@@ -210,21 +210,8 @@ class Sequential:
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts (an unbuilt
         model shows "?" and "0 (unbuilt)", as Keras), and the optimizer's convention."""
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})",
-                         f"(None, {layer.output_dim})" if layer.built else "?",
-                         f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"))
-        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
-        line = "-" * sum(widths)
-        fmt = lambda r: "".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-        trainable = sum(w.size for w in self.trainable_weights)
-        text = "\n".join([f'Model: "{self.name}" (input_dim={self.input_dim}, dtype={self.dtype.name})',
-                          line, fmt(rows[0]), "=" * sum(widths), *map(fmt, rows[1:]), line,
-                          f"Total params: {self.count_params():,}",
-                          f"Trainable params: {trainable:,}",
-                          f"Non-trainable params: {self.count_params() - trainable:,}",
-                          *self._compile_summary()])
+        from nnref.summary import summary_text
+        text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -319,13 +306,6 @@ class Sequential:
     def _require_built(self, what: str) -> None:
         if not self.built:
             raise ValueError(f"{what} needs a built model: pass input_dim= or call the model once.")
-
-    def _compile_summary(self) -> list[str]:
-        if self.optimizer is None:
-            return []
-        opt = self.optimizer
-        return [f"Optimizer: {type(opt).__name__} (convention={opt.convention!r}, "
-                f"learning_rate={float(opt.learning_rate):g}); loss: {self.loss!r}"]
 
     def _require_shape(self) -> None:
         if not self.built:
