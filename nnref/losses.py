@@ -210,6 +210,8 @@ class LossFunctionWrapper(MeanSquaredError):
         self.fn, self.gradient_fn = fn, gradient
         self.name = name or getattr(fn, "__name__", "loss")
 
+    _labels = Loss._labels          # y_true as given (no broadcast over the outputs)
+
     def _value(self, y, x, reduction=None):
         values = np.asarray(self.fn(y, x), dtype=x.dtype)
         if values.shape != (len(x),):

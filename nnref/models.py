@@ -80,18 +80,17 @@ class Sequential:
 
     def _append(self, layer: Layer) -> None:
         if isinstance(layer, InputLayer):
-            if self.layers or (self.input_dim is not None and self.input_dim != layer.input_dim):
+            if self.layers:
                 raise ValueError("An Input must be the first item of a Sequential model. "
                                  f"Received: Input(shape={layer.shape}) after {len(self.layers)} layers")
-            self.input_dim = layer.input_dim
+            self._set_input_dim(layer.input_dim, f"Input(shape={layer.shape})")
             return
         self._check_new_layer(layer)
         if layer.input_shape_arg is not None:
             if self.layers:
                 raise ValueError(f"Only the first layer may have an input_shape. Received: "
                                  f"input_shape={(layer.input_shape_arg,)} on layer {len(self.layers)}")
-            if self.input_dim is None:
-                self.input_dim = layer.input_shape_arg
+            self._set_input_dim(layer.input_shape_arg, f"input_shape={(layer.input_shape_arg,)}")
         if layer.name is None:
             base = snake_case(type(layer).__name__)
             count = sum(1 for other in self.layers if snake_case(type(other).__name__) == base)
@@ -100,6 +99,11 @@ class Sequential:
             self.output_dim = layer.build(self.output_dim, self.dtype, self.rng.spawn(1)[0])
         layer._model = self
         self.layers.append(layer)
+
+    def _set_input_dim(self, width: int, given: str) -> None:
+        if self.input_dim is not None and self.input_dim != width:
+            raise ValueError(f"The model's input width is already {self.input_dim}. Received: {given}")
+        self.input_dim = width
 
     def pop(self) -> Layer:
         """Remove and return the last layer (Keras: the model is rebuilt without it)."""

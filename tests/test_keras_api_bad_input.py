@@ -109,3 +109,10 @@ def test_load_model_refuses_a_functional_or_unbuilt_keras_config(tmp_path):
             z.writestr("model.weights.h5", b"")
         with pytest.raises(ValueError, match=message):
             load_model(path)
+
+
+def test_two_different_input_widths_are_refused():
+    with pytest.raises(ValueError, match=r"input width is already 5. Received: input_shape=\(4,\)"):
+        Sequential([layers.Dense(3, input_shape=(4,))], input_dim=5)
+    with pytest.raises(ValueError, match=r"input width is already 5. Received: Input\(shape=\(4,\)\)"):
+        Sequential([nnref.Input(shape=(4,)), layers.Dense(3)], input_dim=5)
