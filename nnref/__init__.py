@@ -13,6 +13,7 @@ _SUBMODULES = (
     "activations", "callbacks", "course", "data", "datasets", "ewa", "functional",
     "gradcheck", "grading", "initializers", "layers", "losses", "models", "optimizers",
     "regularizers", "schedules", "training", "tuning", "weights", "augment", "metrics", "saving",
+    "utils",
 )
 # Keras's top-level names, for scripts that say `keras.Input`, `keras.Sequential`.
 _TOP_LEVEL = {"Input": "nnref.layers", "Sequential": "nnref.models"}

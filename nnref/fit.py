@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -33,11 +34,11 @@ def _check_callbacks(callbacks, has_validation: bool) -> list:
     return callbacks
 
 
-def _check_unsupported(**kwargs) -> None:
-    for name, value in kwargs.items():
-        if value is not None:
-            raise ValueError(f"{name} is not supported for arrays (every batch of x is used). "
-                             f"Received: {name}={value!r}")
+def _passes(x, batch_size, shuffle, rng):
+    """Endless passes over the data, each a new (seeded) order: (x_batch, row indices)."""
+    index = np.arange(len(x))
+    while True:
+        yield from make_batches(x, index, batch_size, shuffle=shuffle, seed=rng)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -70,7 +71,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     rng = as_rng(seed)
     shuffle = check_bool(shuffle, "shuffle")
     verbose = _check_verbose(verbose)
-    _check_unsupported(steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
+    if steps_per_epoch is not None:
+        steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch")
     if not (isinstance(validation_freq, (list, tuple)) or (isinstance(validation_freq, int)
                                                            and not isinstance(validation_freq, bool)
                                                            and validation_freq >= 1)):
@@ -88,20 +90,28 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         xv, yv, wv = unpack_validation(validation_data)
         xv, yv = _prepare(model, xv, yv, name_x="x_val", name_y="y_val")
         wv = check_sample_weight(wv, len(xv), model.dtype, "sample_weight_val")
-        val_batch_size = _batch_size(validation_batch_size)
-    n_steps = num_batches(len(x), batch_size)
+        val_batch_size = batch_size if validation_batch_size is None else _batch_size(validation_batch_size)
+    n_steps = num_batches(len(x), batch_size)                 # batches in one pass over x
     cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
-                       verbose=verbose, epochs=epochs, steps=n_steps)
+                       verbose=verbose, epochs=epochs, steps=steps_per_epoch or n_steps)
     model.stop_training = False
     model._initial_epoch = None
     cbs.on_train_begin()
     initial_epoch = model._initial_epoch or initial_epoch
-    epoch_logs = None
+    epoch_logs, batches, seen = None, None, 0
     for epoch in range(initial_epoch, epochs):
         cbs.on_epoch_begin(epoch)
         means = _Means(model)
-        index = np.arange(len(x))
-        for step, (x_b, rows) in enumerate(make_batches(x, index, batch_size, shuffle=shuffle, seed=rng)):
+        if batches is None or steps_per_epoch is None:        # a new pass (Keras's EpochIterator)
+            batches, seen = _passes(x, batch_size, shuffle, rng), 0
+        for step in range(steps_per_epoch or n_steps):
+            if seen == n_steps:                                   # the pass ran out mid-epoch
+                warnings.warn("Your input ran out of data; interrupting the epoch. With "
+                              f"steps_per_epoch={steps_per_epoch}, an epoch stops at the end of "
+                              f"a pass over x ({n_steps} batches).", stacklevel=2)
+                break
+            x_b, rows = next(batches)
+            seen += 1
             cbs.on_train_batch_begin(step)
             if augment is not None:
                 x_b = augment(x_b, rng)
@@ -112,9 +122,11 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                                          f"step {step + 1} of {n_steps}; training stopped.")
             if model.stop_training:
                 break
+        if seen == n_steps:
+            batches = None
         epoch_logs = means.logs()
         if validation_data is not None and _should_validate(epoch, validation_freq):
-            val = _run_evaluation(model, xv, yv, wv, val_batch_size, cbs)
+            val = _run_evaluation(model, xv, yv, wv, val_batch_size, cbs, validation_steps)
             epoch_logs.update({f"val_{k}": v for k, v in val.items()})
         cbs.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:

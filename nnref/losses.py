@@ -160,6 +160,15 @@ class MeanSquaredError(Loss):
     def _kwargs(self) -> dict:
         return {"reduction": self.reduction}
 
+    def _labels(self, y_true, y_pred):
+        """One target per example, (m,) or (m, 1), broadcasts over the k outputs (Keras)."""
+        y = np.asarray(y_true)
+        if y.ndim == 1 and y_pred.shape[1] != 1 and y.shape[0] == y_pred.shape[0]:
+            y = np.broadcast_to(y[:, None], y_pred.shape)
+        elif y.ndim == 2 and y.shape[1] == 1 and y.shape[0] == y_pred.shape[0]:
+            y = np.broadcast_to(y, y_pred.shape)
+        return _as_float_labels(y, y_pred)
+
     def _value(self, y, x, reduction=None):
         return F.mean_squared_error(y, x, reduction=reduction or self.reduction)
 
@@ -200,6 +209,8 @@ class LossFunctionWrapper(MeanSquaredError):
                             f"gradient={gradient!r}")
         self.fn, self.gradient_fn = fn, gradient
         self.name = name or getattr(fn, "__name__", "loss")
+
+    _labels = Loss._labels          # y_true as given (no broadcast over the outputs)
 
     def _value(self, y, x, reduction=None):
         values = np.asarray(self.fn(y, x), dtype=x.dtype)

@@ -54,7 +54,7 @@ class Sequential:
             if not isinstance(layer, InputLayer):
                 self._check_new_layer(layer, layers[:i])
         for layer in layers:
-            self.add(layer)
+            self._append(layer)
         if not trainable:
             self.trainable = False
         if self.input_dim is not None and self.layers:
@@ -72,21 +72,25 @@ class Sequential:
                              f"new layer. Received: {layer!r}")
 
     def add(self, layer: Layer) -> None:
-        """Append a layer (built at once if the model is); ``nnref.Input(shape=(n,))`` (first
-        only) sets the input width."""
+        """Append a layer; ``nnref.Input(shape=(n,))`` (first only) sets the input width. Once
+        the width is known the model is built as layers come, as Keras's."""
+        self._append(layer)
+        if not self.built and self.input_dim is not None and self.layers:
+            self.build(self.input_dim)
+
+    def _append(self, layer: Layer) -> None:
         if isinstance(layer, InputLayer):
-            if self.layers or (self.input_dim is not None and self.input_dim != layer.input_dim):
+            if self.layers:
                 raise ValueError("An Input must be the first item of a Sequential model. "
                                  f"Received: Input(shape={layer.shape}) after {len(self.layers)} layers")
-            self.input_dim = layer.input_dim
+            self._set_input_dim(layer.input_dim, f"Input(shape={layer.shape})")
             return
         self._check_new_layer(layer)
         if layer.input_shape_arg is not None:
             if self.layers:
                 raise ValueError(f"Only the first layer may have an input_shape. Received: "
                                  f"input_shape={(layer.input_shape_arg,)} on layer {len(self.layers)}")
-            if self.input_dim is None:
-                self.input_dim = layer.input_shape_arg
+            self._set_input_dim(layer.input_shape_arg, f"input_shape={(layer.input_shape_arg,)}")
         if layer.name is None:
             base = snake_case(type(layer).__name__)
             count = sum(1 for other in self.layers if snake_case(type(other).__name__) == base)
@@ -95,6 +99,11 @@ class Sequential:
             self.output_dim = layer.build(self.output_dim, self.dtype, self.rng.spawn(1)[0])
         layer._model = self
         self.layers.append(layer)
+
+    def _set_input_dim(self, width: int, given: str) -> None:
+        if self.input_dim is not None and self.input_dim != width:
+            raise ValueError(f"The model's input width is already {self.input_dim}. Received: {given}")
+        self.input_dim = width
 
     def pop(self) -> Layer:
         """Remove and return the last layer (Keras: the model is rebuilt without it)."""
@@ -205,21 +214,8 @@ class Sequential:
     def summary(self, print_fn=print) -> str:
         """Print (and return) a table of layers, output shapes and parameter counts (an unbuilt
         model shows "?" and "0 (unbuilt)", as Keras), and the optimizer's convention."""
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})",
-                         f"(None, {layer.output_dim})" if layer.built else "?",
-                         f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"))
-        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
-        line = "-" * sum(widths)
-        fmt = lambda r: "".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-        trainable = sum(w.size for w in self.trainable_weights)
-        text = "\n".join([f'Model: "{self.name}" (input_dim={self.input_dim}, dtype={self.dtype.name})',
-                          line, fmt(rows[0]), "=" * sum(widths), *map(fmt, rows[1:]), line,
-                          f"Total params: {self.count_params():,}",
-                          f"Trainable params: {trainable:,}",
-                          f"Non-trainable params: {self.count_params() - trainable:,}",
-                          *self._compile_summary()])
+        from nnref.summary import summary_text
+        text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -315,13 +311,6 @@ class Sequential:
         if not self.built:
             raise ValueError(f"{what} needs a built model: pass input_dim= or call the model once.")
 
-    def _compile_summary(self) -> list[str]:
-        if self.optimizer is None:
-            return []
-        opt = self.optimizer
-        return [f"Optimizer: {type(opt).__name__} (convention={opt.convention!r}, "
-                f"learning_rate={float(opt.learning_rate):g}); loss: {self.loss!r}"]
-
     def _require_shape(self) -> None:
         if not self.built:
             raise AttributeError(f"Sequential model '{self.name}' has no defined output shape "
@@ -385,6 +374,14 @@ class Sequential:
         from nnref.weights import load_weights
         load_weights(self, path)
 
+    def to_json(self, **kwargs) -> str:
+        """The architecture as Keras 3's JSON (``keras.models.model_from_json`` reads it)."""
+        import json
+
+        from nnref.saving import keras_config
+        self._require_built("to_json")
+        return json.dumps(keras_config(self), **kwargs)
+
     def save(self, filepath, overwrite=True) -> None:
         """The whole model as Keras 3's ``.keras`` zip (config.json, metadata.json,
         model.weights.h5): ``keras.saving.load_model`` rebuilds it (see ``nnref.saving``)."""
@@ -396,3 +393,9 @@ def load_model(filepath, compile: bool = True) -> Sequential:
     """A Sequential model from a Keras 3 ``.keras`` file (``nnref.saving.load_model``)."""
     from nnref.saving import load_model as load
     return load(filepath, compile=compile)
+
+
+def model_from_json(json_string: str) -> Sequential:
+    """A freshly initialized Sequential from ``to_json()`` text (nnref's or Keras's)."""
+    from nnref.saving import model_from_json as from_json
+    return from_json(json_string)

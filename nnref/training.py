@@ -20,10 +20,22 @@ import numpy as np
 
 from nnref import losses as losses_mod, metrics as metrics_mod
 from nnref.callbacks import CallbackList
-from nnref.data import check_int, num_batches
+from nnref.data import check_int
 from nnref.fit_inputs import check_sample_weight, example_weights
 
 VERBOSE = ("auto", 0, 1, 2)
+
+
+class EvaluationLogs(dict):
+    """``evaluate``'s dict ({"loss": ..., "accuracy": ...}) that also answers Keras's list
+    indexing: ``logs[0]`` is the loss, ``logs[1]`` the first metric (``score[0]`` in Keras
+    scripts). Iterating or unpacking it gives the keys, as any dict: write
+    ``loss, acc = model.evaluate(..., return_dict=False)`` for Keras's list."""
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            return list(self.values())[key]
+        return super().__getitem__(key)
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -126,12 +138,18 @@ class _Means:
         return {"loss": self.loss / self.seen, **{k: v / self.seen for k, v in self.sums.items()}}
 
 
-def _run_evaluation(model, x, y, w, batch_size, callbacks) -> dict:
+def _starts(m: int, batch_size: int, steps) -> range:
+    """First rows of the batches: all of them, or the first ``steps`` (Keras's ``steps``)."""
+    starts = range(0, m, batch_size)
+    return starts if steps is None else starts[:check_int(steps, "steps")]
+
+
+def _run_evaluation(model, x, y, w, batch_size, callbacks, steps=None) -> dict:
     """Inference-mode loss (penalties included) and metrics over prepared (x, y), Keras's way."""
     callbacks.on_test_begin()
     means = _Means(model)
     penalty = model.regularization_loss()
-    for step, start in enumerate(range(0, len(x), batch_size)):
+    for step, start in enumerate(_starts(len(x), batch_size, steps)):
         callbacks.on_test_batch_begin(step)
         rows = slice(start, start + batch_size)
         out = model.forward(x[rows], training=False)
@@ -148,15 +166,13 @@ def evaluate(model, x, y, batch_size=None, verbose="auto", sample_weight=None, s
     ``return_dict=False`` Keras's ``[loss, *metrics]`` (the bare loss without metrics)."""
     _require_compiled(model, "evaluate")
     batch_size, verbose = _batch_size(batch_size), _check_verbose(verbose)
-    if steps is not None:
-        raise ValueError(f"steps is not supported for arrays (all of x is evaluated). Received: steps={steps!r}")
     x, y = _prepare(model, x, y)
     w = check_sample_weight(sample_weight, len(x), model.dtype)
     cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                       epochs=1, steps=num_batches(len(x), batch_size))
-    logs = _run_evaluation(model, x, y, w, batch_size, cbs)
+                       epochs=1, steps=len(_starts(len(x), batch_size, steps)))
+    logs = _run_evaluation(model, x, y, w, batch_size, cbs, steps)
     if return_dict:
-        return logs
+        return EvaluationLogs(logs)
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
 
@@ -164,14 +180,13 @@ def evaluate(model, x, y, batch_size=None, verbose="auto", sample_weight=None, s
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
     """Inference-mode outputs (m, output_dim), computed ``batch_size`` rows at a time (32)."""
     batch_size, verbose = _batch_size(batch_size), _check_verbose(verbose)
-    if steps is not None:
-        raise ValueError(f"steps is not supported for arrays (all of x is predicted). Received: steps={steps!r}")
     x = model.check_inputs(x)
+    starts = _starts(len(x), batch_size, steps)
     cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                       epochs=1, steps=num_batches(len(x), batch_size))
+                       epochs=1, steps=len(starts))
     cbs.on_predict_begin()
     outs = []
-    for step, start in enumerate(range(0, len(x), batch_size)):
+    for step, start in enumerate(starts):
         cbs.on_predict_batch_begin(step)
         outs.append(model.forward(x[start:start + batch_size], training=False))
         cbs.on_predict_batch_end(step, {"outputs": outs[-1]})

@@ -4,7 +4,8 @@
 ``on_train_batch_begin(step)`` and ``on_train_batch_end(step, logs)`` (logs: the epoch's running
 means so far, as Keras), then with validation data ``on_test_begin``/``on_test_batch_*``/
 ``on_test_end``, then ``on_epoch_end(epoch, logs)``; finally ``on_train_end(logs)``.
-``evaluate`` calls the ``on_test_*`` hooks and ``predict`` the ``on_predict_*`` ones.
+``evaluate`` calls the ``on_test_*`` hooks and ``predict`` the ``on_predict_*`` ones. Every hook
+gets a ``logs`` dict (sorted by key, values as floats; empty when there is nothing to report).
 As in Keras, ``on_train_batch_begin/end`` default to ``on_batch_begin/end``. A callback stops
 training by setting ``model.stop_training = True``; ``params`` holds
 ``{"verbose", "epochs", "steps"}`` (Keras's keys) once ``fit`` has started.
@@ -49,6 +50,18 @@ class Callback:
 HOOKS = tuple(name for name in vars(Callback) if name.startswith("on_"))
 
 
+def _python_logs(logs) -> dict:
+    """A new dict, sorted by key, numbers as Python floats (Keras's ``pythonify_logs``): every
+    hook gets a dict, never None, and all callbacks of one call share it."""
+    out = {}
+    for key, value in sorted((logs or {}).items()):
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            out[key] = value
+    return out
+
+
 class CallbackList:
     """Calls one hook on every callback, in the order given: ``callbacks.on_epoch_end(e, logs)``.
 
@@ -81,10 +94,24 @@ class CallbackList:
                 cb.set_params(params)
 
     def __getattr__(self, hook: str):
+        """``hook(logs=None)`` or ``hook(index, logs=None)``, passed on as Keras's CallbackList
+        does: ``on_train_begin(logs)``, ``on_epoch_end(epoch, logs)``,
+        ``on_train_batch_end(batch, logs=logs)``."""
         if hook not in HOOKS:
             raise AttributeError(hook)
+        indexed = "batch" in hook or "epoch" in hook
 
-        def call(*args, **kwargs):
-            for cb in self.callbacks:
-                getattr(cb, hook)(*args, **kwargs)
+        def call(*args, logs=None):
+            if indexed:
+                (index, *rest) = args
+                logs = _python_logs(rest[0] if rest else logs)
+                for cb in self.callbacks:
+                    if "batch" in hook:
+                        getattr(cb, hook)(index, logs=logs)
+                    else:
+                        getattr(cb, hook)(index, logs)
+            else:
+                logs = _python_logs(args[0] if args else logs)
+                for cb in self.callbacks:
+                    getattr(cb, hook)(logs)
         return call

@@ -135,19 +135,29 @@ def _compile_from_state(model, state: dict) -> None:
                   loss=loss_cls(**loss_config), metrics=state["metrics"])
 
 
+def model_from_config(config: dict):
+    """An unbuilt-weights (freshly initialized) Sequential from a ``config.json`` dict written by
+    nnref (its ``"nnref"`` entry) or by Keras (read strictly)."""
+    from nnref.models import Sequential
+
+    extra = config.get("nnref") if isinstance(config, dict) else None
+    return Sequential.from_config(extra["model"]) if extra else _model_from_keras(config)
+
+
+def model_from_json(json_string: str):
+    """``keras.models.model_from_json``: the architecture from ``model.to_json()``."""
+    return model_from_config(json.loads(json_string))
+
+
 def load_model(filepath, compile: bool = True):
     """A Sequential model from a ``.keras`` file written by Keras 3 or by nnref (weights
     included; compiled again when nnref wrote it compiled and ``compile`` is True)."""
-    from nnref.models import Sequential
     from nnref.weights import load_weights
 
     path = _check_path(filepath)
     config, weights = _read_archive(path)
     extra = config.get("nnref")
-    if extra:
-        model = Sequential.from_config(extra["model"])
-    else:
-        model = _model_from_keras(config)
+    model = model_from_config(config)
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "model.weights.h5").write_bytes(weights)
         load_weights(model, Path(tmp) / "model.weights.h5")
