@@ -22,9 +22,6 @@ from nnref._files import atomic_write, remove_stale_temp_files
 from nnref.callbacks import Callback, ProgbarLogger
 from nnref.train_cli import DEFAULTS, SPECS, TRAINING_OPTIONS, UsageError, build_model, given, load
 
-OUTPUT_NAMES = ("history.json", runs.CHECKPOINT, "learning_curve.png")
-
-
 def _option(name: str) -> str:
     return "the dataset" if name == "dataset" else "--" + name.replace("_", "-")
 
@@ -35,7 +32,7 @@ class Session:
     @classmethod
     def prepare(cls, args) -> "Session":
         self = cls()
-        self.args, self.state = args, None
+        self.args, self.state, self.earlier = args, None, []
         if args.resume is not None:
             self._resume_from(Path(args.resume))
         else:
@@ -82,13 +79,10 @@ class Session:
             out = parent / self.run_id
         else:
             parent, out = None, Path(args.out)
-            earlier = [n for n in OUTPUT_NAMES if (out / n).exists()] + [p.name for p in out.glob("*.weights.h5")]
-            if earlier and not args.overwrite:
-                raise UsageError(f"--out {out} already holds the outputs of an earlier run "
-                                 f"({', '.join(earlier)}): choose another folder, continue that run "
-                                 f"with --resume {out}, or pass --overwrite")
         self.latest_parent = parent
-        return self._check_folder(out)
+        out = self._check_folder(out)
+        self.earlier = runs.earlier_outputs(out)      # set aside when training starts
+        return out
 
     def _check_folder(self, out: Path) -> Path:
         try:
@@ -133,6 +127,8 @@ class Session:
         if bar:                                    # first: the bar closes before a line is printed
             callbacks.insert(0, ProgbarLogger())
         print(self._header(done))
+        if self.earlier:                           # every check passed: now the folder changes
+            self._clear_earlier()
         start, status, reason = time.perf_counter(), 0, None
         try:
             model.fit(self.x_train, self.y_train, batch_size=self.batch_size, epochs=self.epochs,
@@ -152,6 +148,15 @@ class Session:
             print(f"nnref train: {reason} after {finished} of {self.epochs} epochs; saved them in "
                   f"{self.out} (continue with: nnref train --resume {self.out})", file=sys.stderr)
         return status
+
+    def _clear_earlier(self) -> None:
+        if self.args.overwrite:
+            for file in self.earlier:
+                file.unlink()
+            print(f"nnref train: deleted an earlier run's files in {self.out} (--overwrite)", file=sys.stderr)
+        else:
+            dest = runs.set_aside(self.out, self.earlier)
+            print(f"nnref train: moved an earlier run's files from {self.out} to {dest}", file=sys.stderr)
 
     def _header(self, done: int) -> str:
         examples = (f"{len(self.x_train)} examples, no test set (accuracy on the training set, as the "

@@ -159,15 +159,32 @@ def test_default_outputs_are_one_folder_per_run_with_latest(signs, tmp_path, mon
         assert (run / "signs.weights.h5").is_file() and (run / "checkpoint.npz").is_file()
 
 
-def test_out_holding_an_earlier_run_is_not_overwritten_silently(signs, tmp_path, capsys):
+def test_out_holding_an_earlier_run_keeps_it_apart(signs, tmp_path, capsys):
     out = tmp_path / "o"
     assert _train(tmp_path, "--out", str(out)) == 0
-    first = (out / "history.json").read_text()
-    assert _train(tmp_path, "--out", str(out)) == 2
-    assert "already holds the outputs of an earlier run" in capsys.readouterr().err
-    assert (out / "history.json").read_text() == first
+    first = json.loads((out / "history.json").read_text())
+    weights = (out / "signs.weights.h5").read_bytes()
+    assert _train(tmp_path, "--out", str(out), "--seed", "3") == 0
+    kept = out / "earlier" / first["run_id"]
+    assert f"moved an earlier run's files from {out} to {kept}" in capsys.readouterr().err
+    assert json.loads((kept / "history.json").read_text()) == first
+    assert (kept / "signs.weights.h5").read_bytes() == weights and (kept / "checkpoint.npz").is_file()
+    second = json.loads((out / "history.json").read_text())
+    assert second["run_id"] != first["run_id"]
+    import numpy as np_
+    with np_.load(out / "checkpoint.npz") as npz:                 # the top level is one run's set
+        assert json.loads(str(npz["header"]))["run_id"] == second["run_id"]
     assert _train(tmp_path, "--out", str(out), "--overwrite") == 0
-    assert json.loads((out / "history.json").read_text())["run_id"] != json.loads(first)["run_id"]
+    assert "deleted an earlier run's files" in capsys.readouterr().err
+    assert sorted(p.name for p in (out / "earlier").iterdir()) == [first["run_id"]]
+
+
+def test_a_refused_run_changes_nothing_in_out(signs, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert _train(tmp_path, "--out", str(out)) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert _train(tmp_path, "--out", str(out), "--data", str(tmp_path / "missing")) == 1
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_stale_temp_files_of_dead_writers_are_removed(signs, tmp_path):
