@@ -136,17 +136,20 @@ class Session:
                       validation_data=None if self.x_test is None else (self.x_test, self.y_test),
                       shuffle=args.shuffle, seed=self.fit_rng, callbacks=callbacks)
         except KeyboardInterrupt:
-            status, reason = 130, "interrupted"
+            status = 130
         except FloatingPointError as exc:       # the loss or a moving statistic stopped being finite
-            status, reason = 1, f"stopped: {exc}"
+            status, reason = 1, str(exc).rstrip(".")
         seconds = time.perf_counter() - start
         if status:
             runs.restore(model, self.fit_rng, snapshot.state)     # back to the last finished epoch
         self._save(snapshot.state, seconds, status)
         finished = snapshot.state["epoch"]
-        if status:
-            print(f"nnref train: {reason} after {finished} of {self.epochs} epochs; saved them in "
+        if status == 130:
+            print(f"nnref train: interrupted; saved the {finished} finished epoch(s) of {self.epochs} in "
                   f"{self.out} (continue with: nnref train --resume {self.out})", file=sys.stderr)
+        elif status:
+            print(f"nnref train: {reason}; saved the {finished} finished epoch(s) of {self.epochs} in "
+                  f"{self.out}", file=sys.stderr)
         return status
 
     def _clear_earlier(self) -> None:

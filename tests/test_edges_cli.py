@@ -200,6 +200,19 @@ def test_stale_temp_files_of_dead_writers_are_removed(signs, tmp_path):
     assert not stale.exists() and alive.exists()
 
 
+def test_divergence_saves_the_finished_epochs(catvnoncat, tmp_path, capsys):
+    out = tmp_path / "o"
+    with np.errstate(all="ignore"):
+        status = main(["train", "catvnoncat", "--learning-rate", "10", "--epochs", "50", "--verbose", "0",
+                       "--out", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "The training loss became nan" in err and "saved the 1 finished epoch(s) of 50" in err
+    record = json.loads((out / "history.json").read_text())
+    assert record["epochs_done"] == 1 and len(record["history"]["loss"]) == 1
+    assert all(np.isfinite(v) for v in record["history"]["loss"])
+
+
 def test_epochs_zero_saves_without_crashing(signs, tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["train", "signs", "--epochs", "0", "--verbose", "0", "--out", str(out)]) == 0
@@ -276,7 +289,7 @@ def test_ctrl_c_saves_the_finished_epochs(signs, tmp_path):
             proc.kill()
     assert proc.returncode == 130
     assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1 and "interrupted after" in err and "--resume" in err
+    assert len(err.strip().splitlines()) == 1 and "interrupted; saved the" in err and "--resume" in err
     record = json.loads((out / "history.json").read_text())
     done = record["epochs_done"]
     assert record["interrupted"] and 2 <= done < 500
