@@ -106,18 +106,20 @@ def _folders(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "a file", "only train"])
-@pytest.mark.parametrize("command", [["train", "signs"], ["train"], ["tune", "signs", "--trials", "1"]])
+@pytest.mark.parametrize("command", [["train", "signs"], ["train"], ["tune", "signs", "--trials", "1"],
+                                     ["parity"]])
 def test_explicit_data_is_the_only_place_looked_at(signs, tmp_path, capsys, monkeypatch, case, command):
     monkeypatch.chdir(tmp_path)                           # NNREF_DATA still names the real files
     folder = _folders(tmp_path)[case]
-    status = main([*command, "--data", str(folder), "--epochs", "1", "--no-plot"]
-                  + (["--out", str(tmp_path / "o")] if command[0] == "train" else
-                     ["--results", str(tmp_path / "t.jsonl")]))
+    extra = {"train": ["--epochs", "1", "--no-plot", "--out", str(tmp_path / "o")],
+             "tune": ["--epochs", "1", "--no-plot", "--results", str(tmp_path / "t.jsonl")],
+             "parity": ["--json", str(tmp_path / "p.json")]}[command[0]]
+    status = main([*command, "--data", str(folder), *extra])
     err = capsys.readouterr().err
     assert status != 0
     assert str(folder.resolve()) in err and "the only place looked at" in err
     assert len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "o" / "history.json").exists()
+    assert not (tmp_path / "o" / "history.json").exists() and not (tmp_path / "p.json").exists()
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "a file", "only train"])
