@@ -14,13 +14,18 @@ from nnref.check import check  # noqa: E402  (nnref.check(fn): light, imports on
 _SUBMODULES = (
     "activations", "callbacks", "course", "data", "datasets", "ewa", "functional",
     "gradcheck", "grading", "initializers", "layers", "losses", "models", "optimizers",
-    "regularizers", "schedules", "training", "tuning", "weights", "augment",
+    "regularizers", "schedules", "training", "tuning", "weights", "augment", "metrics", "saving",
+    "utils",
 )
+# Keras's top-level names, for scripts that say `keras.Input`, `keras.Sequential`.
+_TOP_LEVEL = {"Input": "nnref.layers", "Sequential": "nnref.models"}
 
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
         return importlib.import_module(f"nnref.{name}")
+    if name in _TOP_LEVEL:
+        return getattr(importlib.import_module(_TOP_LEVEL[name]), name)
     raise AttributeError(f"module 'nnref' has no attribute {name!r}")
 
 

@@ -41,9 +41,9 @@ def _check_images(images) -> np.ndarray:
     return images
 
 
-def _check_p(p) -> float:
+def _check_p(p, name: str = "p") -> float:
     if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
-        raise ValueError(f"p must be a probability in [0, 1]. Received: p={p!r}")
+        raise ValueError(f"{name} must be a probability in [0, 1]. Received: {name}={p!r}")
     return float(p)
 
 
@@ -235,7 +235,8 @@ class RandomAugment(Compose):
     def __init__(self, flip: float = 0.5, rot90: float = 0.0, max_degrees: float = 0.0,
                  rotation: float = 1.0, *, image_shape: tuple[int, ...] | None = None, seed=None,
                  fill_mode: str = "constant", fill_value: float = 0.0):
-        flip_p, rot90_p, rotation_p = _check_p(flip), _check_p(rot90), _check_p(rotation)
+        flip_p, rot90_p = _check_p(flip, "flip"), _check_p(rot90, "rot90")
+        rotation_p = _check_p(rotation, "rotation")
         _check_rotation_args(max_degrees, fill_mode, fill_value)
         steps: list[Transform] = []  # partials of module functions: picklable
         if flip_p > 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # name -> (module, one-line help)
@@ -46,7 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:            # a subcommand that saves its work on Ctrl-C does so itself
+        print(f"\nnnref {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:              # e.g. `nnref grade --list | head`: the reader left
+        _silence_stdout()
+        return 141                       # 128 + SIGPIPE, as a shell reports it
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that Python's exit-time flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):        # no real file descriptor (captured output)
+        pass
 
 
 if __name__ == "__main__":

@@ -32,10 +32,30 @@ def _array(x, name: str) -> np.ndarray:
     return x
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type. A ValueError too, so code catching either sees it."""
+
+
+def check_int(value, name: str, low: int = 1, expected: str | None = None) -> int:
+    """``value`` as an int >= ``low``, else an error naming ``name``: ArgumentTypeError for a
+    non-integer (True, 2.5, "8"), ValueError for an integer below ``low``."""
+    expected = expected or f"an integer >= {low}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        raise ArgumentTypeError(f"{name} must be {expected}. Received: {name}={value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be {expected}. Received: {name}={value!r}")
     return int(value)
+
+
+def check_bool(value, name: str) -> bool:
+    """``value`` as a bool: True/False (or NumPy's), never a truthy stand-in such as "no"."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False. Received: {name}={value!r}")
+    return bool(value)
+
+
+def _positive_int(value, name: str) -> int:
+    return check_int(value, name, 1, "a positive integer")
 
 
 def as_rng(seed, name: str = "seed") -> np.random.Generator:
@@ -43,9 +63,9 @@ def as_rng(seed, name: str = "seed") -> np.random.Generator:
     (fresh OS entropy, not reproducible)."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"{name} must be a non-negative int, a numpy.random.Generator or None. "
-                        f"Received: {name}={seed!r}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, Integral):
+        raise ArgumentTypeError(f"{name} must be a non-negative int, a numpy.random.Generator or "
+                                f"None. Received: {name}={seed!r}")
     if seed < 0:
         raise ValueError(f"{name} must be non-negative. Received: {name}={seed}")
     return np.random.default_rng(int(seed))
@@ -233,7 +253,7 @@ def train_val_split(x: np.ndarray, y: np.ndarray, val_fraction: float, *, shuffl
     if not 1 <= n_val <= m - 1:
         raise ValueError(f"val_fraction={val_fraction} of m={m} examples leaves an empty training or "
                          f"validation set (n_val={n_val}); use more data or another fraction.")
-    order = as_rng(seed).permutation(m) if shuffle else np.arange(m)
+    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else np.arange(m)
     train_idx, val_idx = order[: m - n_val], order[m - n_val:]
     return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
 
@@ -259,7 +279,7 @@ def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 32, *,
     _check_same_length(x, y)
     batch_size = _positive_int(batch_size, "batch_size")
     m = x.shape[0]
-    order = as_rng(seed).permutation(m) if shuffle else None  # drawn now, not at the first next()
+    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else None  # drawn now, not at the first next()
 
     def generate():
         for start in range(0, m, batch_size):

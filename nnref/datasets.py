@@ -1,10 +1,11 @@
 """The course's data sets: SIGNS, cat/non-cat and the 2-D "football" data.
 
-Where the files are looked for, in order (the first folder holding *all* the files wins):
+Where the files are looked for: an explicit ``path`` (a folder) is the only place looked at; if
+it does not hold every file, ``FileNotFoundError`` names it (never a silent fallback to other
+data). Without ``path``, in order (the first folder holding *all* the files wins):
 
-1. ``path``, the folder passed to the loader;
-2. ``$NNREF_DATA/<name>/`` then ``$NNREF_DATA/``;
-3. ``./datasets/<name>/`` then ``./datasets/`` (relative to the working directory).
+1. ``$NNREF_DATA/<name>/`` then ``$NNREF_DATA/``;
+2. ``./datasets/<name>/`` then ``./datasets/`` (relative to the working directory).
 
 ``<name>`` is ``signs``, ``catvnoncat`` or ``football``. A missing file raises
 ``FileNotFoundError`` naming every folder tried and the expected file names; a corrupt, truncated
@@ -31,6 +32,8 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+
+from nnref.data import check_bool
 
 DATA_ENV = "NNREF_DATA"  # environment variable naming the folder that holds signs/, catvnoncat/, ...
 IMAGE_SHAPE = (64, 64, 3)
@@ -93,12 +96,12 @@ def search_folders(name: str, path=None) -> list[tuple[str, Path]]:
     """The folders the loader of data set ``name`` tries, in order, as ``(label, folder)`` pairs.
 
     ``label`` says where the folder came from (``"path"``, ``"$NNREF_DATA/signs"``, ...).
-    An unset or empty ``$NNREF_DATA`` contributes no folder.
+    A given ``path`` is the only folder; an unset or empty ``$NNREF_DATA`` contributes none.
     """
     spec = _spec(name)
-    folders = []
     if path is not None:
-        folders.append(("path", _as_folder(path)))
+        return [("path", _as_folder(path))]
+    folders = []
     env = os.environ.get(DATA_ENV, "")
     if env:
         folders.append((f"${DATA_ENV}/{spec.name}", Path(env) / spec.name))
@@ -138,26 +141,44 @@ def describe(name: str, path=None, verify: bool = False) -> str:
     return line
 
 
+def _folder_problem(folder: Path, files) -> str:
+    """Why ``folder`` does not hold ``files``: 'no such folder', 'missing x.h5', ..."""
+    if not folder.exists():
+        return "no such folder"
+    if not folder.is_dir():
+        return "it is a file, not a folder"
+    missing = [f for f in files if not (folder / f).is_file()]
+    return f"missing {', '.join(missing)}"
+
+
+def _given_path_message(spec: DatasetSpec, folder: Path) -> str:
+    """One line: the given folder does not hold the files (nothing else was looked at)."""
+    hint = ""
+    if all((folder / spec.name / f).is_file() for f in spec.files):
+        hint = f"; they are in {(folder / spec.name).resolve()}: pass that folder"
+    return (f"Could not find the {spec.title} data in {folder.resolve()} (the folder given as the "
+            f"data path, the only place looked at): {_folder_problem(folder, spec.files)}; "
+            f"expected {' and '.join(spec.files)} there{hint}.")
+
+
 def _not_found_message(name: str, path) -> str:
     spec = _spec(name)
+    if path is not None:
+        return _given_path_message(spec, _as_folder(path))
     lines = [f"Could not find the {spec.title} data: {' and '.join(spec.files)}. Looked in:"]
     for label, folder in search_folders(name, path):
-        where = f"{label} = {folder.resolve()}"
-        if not folder.is_dir():
-            lines.append(f"  - {where}: no such folder")
-        else:
-            missing = [f for f in spec.files if not (folder / f).is_file()]
-            lines.append(f"  - {where}: missing {', '.join(missing)}")
+        lines.append(f"  - {label} = {folder.resolve()}: {_folder_problem(folder, spec.files)}")
     if not os.environ.get(DATA_ENV):
         lines.append(f"  (${DATA_ENV} is not set)")
     lines.append(
         f"{spec.source} Put {' and '.join(spec.files)} together in ./datasets/{spec.name}/, "
-        f"or set {DATA_ENV} to a folder holding {spec.name}/, or pass path=FOLDER."
+        f"or set {DATA_ENV} to a folder holding {spec.name}/, or pass path=FOLDER (--data FOLDER)."
     )
     return "\n".join(lines)
 
 
 def _locate(name: str, path, verify: bool) -> dict[str, Path]:
+    check_bool(verify, "verify")
     files = find_data(name, path)
     if files is None:
         raise FileNotFoundError(_not_found_message(name, path))
@@ -270,13 +291,15 @@ def load_signs(path=None, *, verify: bool = False):
     """The SIGNS hand-sign images (digits 0-5), as stored in train_signs.h5 / test_signs.h5.
 
     Args:
-        path: a folder holding both files; searched first (see the module docstring for the rest).
+        path: a folder holding both files, the only place looked at when given (else see the
+            module docstring for the search order).
         verify: also check the files' sha256 against ``KNOWN_SHA256`` (ValueError if different).
     Returns:
         ``(x_train, y_train, x_test, y_test, classes)``: uint8 ``(1080, 64, 64, 3)``, int64
         ``(1080,)``, uint8 ``(120, 64, 64, 3)``, int64 ``(120,)``, int64 ``(6,)``.
     Raises:
-        FileNotFoundError: listing every folder tried. ValueError: a corrupt or wrong file.
+        FileNotFoundError: naming ``path``, or every folder tried. ValueError: a corrupt or
+        wrong file.
     """
     return _load_image_set("signs", path, verify)
 

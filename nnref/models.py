@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, check_float_dtype
-from nnref.layers.base import Layer, snake_case
+from nnref.data import FLOAT_DTYPES, as_rng, check_bool, check_float_dtype
+from nnref.layers.base import Layer, input_width, snake_case
+from nnref.layers.input import InputLayer
 
 DTYPES = FLOAT_DTYPES
 check_dtype = check_float_dtype
@@ -21,53 +22,152 @@ class Sequential:
     """A linear stack of layers.
 
     Args:
-        layers: a list of ``nnref.layers`` instances (more can be ``add``-ed).
+        layers: a list of ``nnref.layers`` instances (more can be ``add``-ed); the first may be
+            ``nnref.Input(shape=(n,))``, or a layer given ``input_shape=(n,)``, as in Keras.
         input_dim: the input width n; the model builds on the first call if omitted.
         dtype: "float64" (default) or "float32"; weights, activations and gradients all use it.
         seed: seeds the model's generator (initializers, dropout masks). None: fresh entropy.
-        name: defaults to "sequential".
+        name: defaults to "sequential". trainable: False freezes every layer.
     """
 
     def __init__(self, layers=None, input_dim: int | None = None, dtype="float64",
-                 seed: int | None = None, name: str = "sequential"):
+                 seed: int | None = None, name: str = "sequential", trainable: bool = True):
         self.dtype = check_dtype(dtype)
         if input_dim is not None and (isinstance(input_dim, bool)
                                       or not isinstance(input_dim, (int, np.integer)) or input_dim < 1):
             raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
         self.input_dim = None if input_dim is None else int(input_dim)
+        self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
-        self.rng = np.random.default_rng(seed)
         self.layers: list[Layer] = []
         self.built = False
         self.optimizer = None
         self.loss = None
         self.metrics: list[str] = []
         self.stop_training = False
-        for layer in layers or []:
-            self.add(layer)
-        if self.input_dim is not None:
+        self.history = None
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers must be a list of nnref layers. Received: layers={layers!r}")
+        layers = list(layers or [])
+        for i, layer in enumerate(layers):               # all checked before any is added
+            if not isinstance(layer, InputLayer):
+                self._check_new_layer(layer, layers[:i])
+        for layer in layers:
+            self._append(layer)
+        if not trainable:
+            self.trainable = False
+        if self.input_dim is not None and self.layers:
             self.build(self.input_dim)
 
     # -- structure --------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
+    def _check_new_layer(self, layer, pending=()) -> None:
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects an nnref layer. Received: {type(layer).__name__}")
-        if self.built:
-            raise ValueError("Cannot add a layer to a built model; create a new Sequential.")
+        owner = getattr(layer, "_model", None)
+        if owner is not None or any(layer is other for other in (*self.layers, *pending)):
+            where = "this model" if owner is self or owner is None else f"model {owner.name!r}"
+            raise ValueError(f"Layer {layer.name!r} already belongs to {where}: a layer holds one "
+                             f"model's weights, so sharing it would change that model. Create a "
+                             f"new layer. Received: {layer!r}")
+
+    def add(self, layer: Layer) -> None:
+        """Append a layer; ``nnref.Input(shape=(n,))`` (first only) sets the input width. Once
+        the width is known the model is built as layers come, as Keras's."""
+        self._append(layer)
+        if not self.built and self.input_dim is not None and self.layers:
+            self.build(self.input_dim)
+
+    def _append(self, layer: Layer) -> None:
+        if isinstance(layer, InputLayer):
+            if self.layers:
+                raise ValueError("An Input must be the first item of a Sequential model. "
+                                 f"Received: Input(shape={layer.shape}) after {len(self.layers)} layers")
+            self._set_input_dim(layer.input_dim, f"Input(shape={layer.shape})")
+            return
+        self._check_new_layer(layer)
+        if layer.input_shape_arg is not None:
+            if self.layers:
+                raise ValueError(f"Only the first layer may have an input_shape. Received: "
+                                 f"input_shape={(layer.input_shape_arg,)} on layer {len(self.layers)}")
+            self._set_input_dim(layer.input_shape_arg, f"input_shape={(layer.input_shape_arg,)}")
         if layer.name is None:
             base = snake_case(type(layer).__name__)
             count = sum(1 for other in self.layers if snake_case(type(other).__name__) == base)
             layer.name = base if count == 0 else f"{base}_{count}"
+        if self.built:
+            self.output_dim = layer.build(self.output_dim, self.dtype, self.rng.spawn(1)[0])
+        layer._model = self
         self.layers.append(layer)
 
-    def build(self, input_dim: int) -> None:
-        """Create every layer's weights for inputs of width ``input_dim``."""
+    def _set_input_dim(self, width: int, given: str) -> None:
+        if self.input_dim is not None and self.input_dim != width:
+            raise ValueError(f"The model's input width is already {self.input_dim}. Received: {given}")
+        self.input_dim = width
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer (Keras: the model is rebuilt without it)."""
+        if not self.layers:
+            raise IndexError("pop from an empty Sequential model: it has no layers.")
+        layer = self.layers.pop()
+        layer._model = None
+        if self.built:
+            self.output_dim = self.layers[-1].output_dim if self.layers else self.input_dim
+            self.built = bool(self.layers)
+        return layer
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer by name or by index (Keras's rule: index wins when both are given)."""
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
+                                 f"has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[layer.name for layer in self.layers]}.")
+
+    @property
+    def trainable(self) -> bool:
+        return all(layer.trainable for layer in self.layers)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for layer in self.layers:
+            layer.trainable = bool(value)
+
+    @property
+    def input_shape(self) -> tuple:
+        self._require_shape()
+        return (None, self.input_dim)
+
+    @property
+    def output_shape(self) -> tuple:
+        self._require_shape()
+        return (None, self.output_dim)
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """["loss", *compiled metric names] (Keras 3 says ["loss", "compile_metrics"])."""
+        return ["loss", *self.metrics] if self.loss is not None else []
+
+    def build(self, input_shape=None) -> None:
+        """Create every layer's weights for inputs of shape ``(None, n)`` (or width n)."""
         if self.built:
             return
         if not self.layers:
             raise ValueError("A Sequential model needs at least one layer before it is built.")
-        width = int(input_dim)
+        if input_shape is None:
+            input_shape = self.input_dim
+        if input_shape is None:
+            raise ValueError("build needs an input_shape such as (None, n): the model has no "
+                             "Input. Received: input_shape=None")
+        width = input_width(input_shape)
+        input_dim = width
         for layer, layer_rng in zip(self.layers, self.rng.spawn(len(self.layers))):
             width = layer.build(width, self.dtype, layer_rng)
         self.input_dim = int(input_dim)
@@ -112,21 +212,10 @@ class Sequential:
         return sum(w.size for w in self.weights)
 
     def summary(self, print_fn=print) -> str:
-        """Print (and return) a table of layers, output shapes and parameter counts."""
-        self._require_built("summary")
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        for layer in self.layers:
-            rows.append((f"{layer.name} ({type(layer).__name__})", f"(None, {layer.output_dim})",
-                         f"{layer.count_params():,}"))
-        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
-        line = "-" * sum(widths)
-        fmt = lambda r: "".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-        trainable = sum(w.size for w in self.trainable_weights)
-        text = "\n".join([f'Model: "{self.name}" (input_dim={self.input_dim}, dtype={self.dtype.name})',
-                          line, fmt(rows[0]), "=" * sum(widths), *map(fmt, rows[1:]), line,
-                          f"Total params: {self.count_params():,}",
-                          f"Trainable params: {trainable:,}",
-                          f"Non-trainable params: {self.count_params() - trainable:,}"])
+        """Print (and return) a table of layers, output shapes and parameter counts (an unbuilt
+        model shows "?" and "0 (unbuilt)", as Keras), and the optimizer's convention."""
+        from nnref.summary import summary_text
+        text = summary_text(self)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -176,19 +265,16 @@ class Sequential:
 
     def gradients(self) -> list[np.ndarray]:
         """The gradients from the last ``backward``, aligned with ``trainable_weights``."""
-        return [g for layer in self.layers for g in layer.grads]
+        return [g for layer in self.layers if layer.trainable for g in layer.grads]
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """The model's output for x (m, input_dim): (m, output_dim)."""
-        return self.forward(self.check_inputs(x), training=training)
+        return self.forward(self.check_inputs(x), training=check_bool(training, "training"))
 
-    def predict(self, x, batch_size: int | None = None) -> np.ndarray:
-        """Inference-mode outputs, computed in batches of ``batch_size`` (all at once if None)."""
-        x = self.check_inputs(x)
-        if batch_size is None or batch_size >= len(x):
-            return self.forward(x, training=False)
-        return np.concatenate([self.forward(x[i:i + batch_size], training=False)
-                               for i in range(0, len(x), batch_size)])
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+        """Inference-mode outputs (m, output_dim), in batches of ``batch_size`` (32, as Keras)."""
+        from nnref.training import predict
+        return predict(self, x, batch_size, verbose, steps, callbacks)
 
     def regularization_loss(self) -> float:
         return sum((layer.regularization_loss() for layer in self.layers), 0.0)
@@ -197,11 +283,12 @@ class Sequential:
         """The loss (data loss + regularization penalties) and its gradient for each trainable
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
+        training = check_bool(training, "training")
         x = self.check_inputs(x)
-        out = self.forward(x, training=training)
-        y = self._check_labels(y, len(x))
-        value = loss_fn(y, out) + self.regularization_loss()
-        self.backward(loss_fn.gradient(y, out), input_gradient=False)
+        y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
+        out = self.forward(x, training=training)      # labels checked first: BN state changes here
+        value = loss_fn.compute(y, out) + self.regularization_loss()
+        self.backward(loss_fn.compute_gradient(y, out), input_gradient=False)
         return value, self.gradients()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -224,22 +311,60 @@ class Sequential:
         if not self.built:
             raise ValueError(f"{what} needs a built model: pass input_dim= or call the model once.")
 
+    def _require_shape(self) -> None:
+        if not self.built:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape "
+                                 "yet: build it (input_dim=, nnref.Input, model.build((None, n))) "
+                                 "or call it on data.")
+
+    # -- configuration (Keras's get_config / from_config) -------------------------------------
+    def get_config(self) -> dict:
+        """Constructor arguments and each layer's config: ``Sequential.from_config`` rebuilds
+        the same architecture (fresh weights), as Keras."""
+        return {"name": self.name, "dtype": self.dtype.name, "seed": self.seed,
+                "input_dim": self.input_dim,
+                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
+                           for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Sequential":
+        from nnref import layers as layers_mod
+
+        config = dict(config)
+        built = []
+        for item in config.pop("layers", []):
+            layer_cls = getattr(layers_mod, item.get("class_name", ""), None)
+            if not (isinstance(layer_cls, type) and issubclass(layer_cls, Layer)):
+                raise ValueError(f"Unknown layer class in config: {item.get('class_name')!r}. "
+                                 f"nnref has {layers_mod.__all__}")
+            built.append(layer_cls.from_config(item["config"]))
+        return cls(built, **config)
+
     # -- training and files (defined in nnref.training and nnref.weights) ----------------------
     def compile(self, optimizer="sgd", loss=None, metrics=None):
         from nnref.training import compile_model
         compile_model(self, optimizer, loss, metrics)
 
-    def fit(self, x, y, **kwargs):
-        from nnref.training import fit
-        return fit(self, x, y, **kwargs)
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, *, seed=None, augment=None):
+        """Keras's ``Model.fit`` (same arguments, order and defaults); see ``nnref.fit.fit``."""
+        from nnref.fit import fit
+        return fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
+                   validation_data, shuffle, class_weight, sample_weight, initial_epoch,
+                   steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
+                   seed=seed, augment=augment)
 
-    def evaluate(self, x, y, batch_size: int | None = None) -> dict:
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=True):
+        """Loss and metrics: a dict by default (nnref), Keras's list with ``return_dict=False``."""
         from nnref.training import evaluate
-        return evaluate(self, x, y, batch_size=batch_size)
+        return evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict)
 
-    def train_on_batch(self, x, y) -> float:
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None) -> float:
         from nnref.training import train_on_batch
-        return train_on_batch(self, x, y)
+        return train_on_batch(self, x, y, sample_weight, class_weight)
 
     def save_weights(self, path) -> None:
         from nnref.weights import save_weights
@@ -248,3 +373,29 @@ class Sequential:
     def load_weights(self, path) -> None:
         from nnref.weights import load_weights
         load_weights(self, path)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as Keras 3's JSON (``keras.models.model_from_json`` reads it)."""
+        import json
+
+        from nnref.saving import keras_config
+        self._require_built("to_json")
+        return json.dumps(keras_config(self), **kwargs)
+
+    def save(self, filepath, overwrite=True) -> None:
+        """The whole model as Keras 3's ``.keras`` zip (config.json, metadata.json,
+        model.weights.h5): ``keras.saving.load_model`` rebuilds it (see ``nnref.saving``)."""
+        from nnref.saving import save_model
+        save_model(self, filepath, overwrite=overwrite)
+
+
+def load_model(filepath, compile: bool = True) -> Sequential:
+    """A Sequential model from a Keras 3 ``.keras`` file (``nnref.saving.load_model``)."""
+    from nnref.saving import load_model as load
+    return load(filepath, compile=compile)
+
+
+def model_from_json(json_string: str) -> Sequential:
+    """A freshly initialized Sequential from ``to_json()`` text (nnref's or Keras's)."""
+    from nnref.saving import model_from_json as from_json
+    return from_json(json_string)

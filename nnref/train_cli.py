@@ -6,49 +6,62 @@
     catvnoncat  12288 → 20 relu → 7 relu → 5 relu → 1 sigmoid, course Xavier initialisation
                 (randn/√n), full-batch gradient descent lr 0.0075, 2500 epochs (course 1 week 4).
     auto        signs when its files are found; otherwise the course's planar "flower" data
-                (generated, no download): 2 → 4 tanh → 1 sigmoid, gradient descent lr 1.2.
-Writes the weights (Keras .weights.h5 layout), the per-epoch history (JSON) and a learning-curve
-PNG into --out, and prints train/test accuracy every --print-every epochs.
+                (generated, no download): 2 → 4 tanh → 1 sigmoid, gradient descent lr 1.2. The
+                flower model has no test set: its accuracy is on the 400 training points.
+Every option is checked, and the output folder proved writable, before any work. The outputs
+(``nnref.runs``: weights, history, curve, checkpoint) go to runs/<dataset>/<run-id>/ or --out.
+Ctrl-C saves the finished epochs (exit 130); ``--resume FOLDER`` continues a run.
 """
 from __future__ import annotations
 
-import json
 import sys
-import time
-from pathlib import Path
 
-from nnref._files import atomic_write
+from nnref._cli_args import (non_negative_float, non_negative_int, output_folder, positive_float,
+                             positive_int, probability_below_one)
 
 DATASETS = ("auto", "signs", "catvnoncat", "flower")
 OPTIMIZERS = ("adam", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta")
+# options that define the model and its training: a resumed run must keep them
+TRAINING_OPTIONS = ("dataset", "optimizer", "convention", "learning_rate", "batch_size", "dtype",
+                    "seed", "shuffle", "batchnorm", "dropout", "l2")
 
 
 def configure(parser) -> None:
-    parser.add_argument("dataset", nargs="?", default="auto", choices=DATASETS,
-                        help="which course model to train (default: auto = signs if found, else flower)")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs (default: signs 100, catvnoncat 2500, flower 10000)")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=None,
-                        help="default: adam for signs, sgd for the others")
-    parser.add_argument("--convention", choices=("course", "keras"), default="course",
-                        help="optimizer formula: as taught (default) or Keras 3's")
-    parser.add_argument("--learning-rate", "--lr", type=float, default=None, dest="learning_rate")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="default: 32 for signs, the full training set for the others")
-    parser.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seeds the initial weights, dropout masks and shuffling (default 0)")
-    parser.add_argument("--shuffle", action="store_true", help="reshuffle the examples every epoch")
-    parser.add_argument("--batchnorm", action="store_true", help="BatchNormalization after each hidden Dense")
-    parser.add_argument("--dropout", type=float, default=0.0, help="dropout rate after each hidden layer")
-    parser.add_argument("--l2", type=float, default=0.0,
-                        help="the course's λ: adds λ/(2m)·Σ‖W‖² with m the batch size")
-    parser.add_argument("--print-every", type=int, default=None, help="epochs between printed accuracies")
-    parser.add_argument("--data", default=None, help="folder holding the data files (else NNREF_DATA, ./datasets)")
-    parser.add_argument("--out", default=None, help="output folder (default: runs/<dataset>)")
-    parser.add_argument("--no-plot", action="store_true", help="do not write the learning-curve PNG")
-    parser.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
-                        help="0 silent, 1 progress bar (default), 2 a line per epoch")
+    add = parser.add_argument
+    add("dataset", nargs="?", default="auto", choices=DATASETS,
+        help="which course model to train (default: auto = signs if found, else flower)")
+    add("--epochs", type=non_negative_int, default=None,
+        help="epochs in all (default: signs 100, catvnoncat 2500, flower 10000)")
+    add("--optimizer", choices=OPTIMIZERS, default=None, help="default: adam for signs, sgd for the others")
+    add("--convention", choices=("course", "keras"), default=None,
+        help="optimizer formula: as taught (default) or Keras 3's")
+    add("--learning-rate", "--lr", type=positive_float, default=None, dest="learning_rate")
+    add("--batch-size", type=positive_int, default=None,
+        help="default: 32 for signs, the full training set for the others")
+    add("--dtype", choices=("float64", "float32"), default=None, help="default: float64")
+    add("--seed", type=non_negative_int, default=None,
+        help="seeds the initial weights, dropout masks and shuffling (default 0)")
+    add("--shuffle", action="store_true", help="reshuffle the examples every epoch")
+    add("--batchnorm", action="store_true", help="BatchNormalization after each hidden Dense")
+    add("--dropout", type=probability_below_one, default=None, help="dropout rate in [0, 1) after each hidden layer")
+    add("--l2", type=non_negative_float, default=None,
+        help="the course's λ >= 0: adds λ/(2m)·Σ‖W‖² with m the batch size")
+    add("--print-every", type=positive_int, default=None, help="epochs between printed accuracies")
+    add("--data", default=None,
+        help="folder holding the data files, the only place looked at (default: $NNREF_DATA, ./datasets)")
+    add("--out", type=output_folder, default=None,
+        help="folder for this run's outputs (default: runs/<dataset>/<run-id>/, runs/<dataset>/latest "
+             "pointing at the newest)")
+    add("--overwrite", action="store_true",
+        help="delete an earlier run's files in --out (default: move them to <out>/earlier/<run-id>/)")
+    add("--checkpoint", type=positive_int, default=None, metavar="N",
+        help="also save a resumable checkpoint every N epochs (one is always saved when the run "
+             "ends or is interrupted)")
+    add("--resume", type=output_folder, default=None, metavar="FOLDER",
+        help="continue the run in FOLDER from its checkpoint up to --epochs")
+    add("--no-plot", action="store_true", help="do not write the learning-curve PNG")
+    add("--verbose", type=int, choices=(0, 1, 2), default=1,
+        help="0 silent, 1 progress bar (default), 2 a line per epoch")
 
 
 SPECS = {
@@ -59,18 +72,26 @@ SPECS = {
     "flower": dict(hidden=(4,), hidden_act="tanh", units=1, epochs=10000, optimizer="sgd",
                    learning_rate=1.2, batch_size=None, init="course_random", print_every=1000),
 }
+DEFAULTS = dict(convention="course", dtype="float64", seed=0, dropout=0.0, l2=0.0)
+
+
+def given(args, name: str, default):
+    """The option ``name`` as given, or ``default`` when it was left out (None): never a
+    replacement of a given value, even 0."""
+    value = getattr(args, name)
+    return default if value is None else value
 
 
 def load(dataset: str, path):
-    """(x_train, y_train, x_test, y_test) batch-first, scaled, in float64."""
+    """(x_train, y_train, x_test, y_test) batch-first, scaled, in float64; the flower data have
+    no test set (x_test, y_test are None)."""
     from nnref import data, datasets
 
     if dataset == "flower":
         from nnref.course.c1w3_planar import load_planar_dataset
 
         X, Y = load_planar_dataset()                       # course layout (2, 400), (1, 400)
-        # The course reports the planar model's accuracy on its 400 training points: "test" = train.
-        return X.T, Y.ravel().astype(int), X.T, Y.ravel().astype(int)
+        return X.T, Y.ravel().astype(int), None, None
     loader = datasets.load_signs if dataset == "signs" else datasets.load_catvnoncat
     x_train, y_train, x_test, y_test, _ = loader(path)
     return (data.scale_images(data.flatten_images(x_train)), y_train,
@@ -78,18 +99,21 @@ def load(dataset: str, path):
 
 
 def build_model(spec: dict, args, input_dim: int, batch_size: int):
+    """The compiled model for ``spec`` and the options in ``args`` (None: the spec's default)."""
     from nnref import layers, losses, optimizers, regularizers
     from nnref.models import Sequential
 
-    reg = regularizers.L2(args.l2 / (2 * batch_size)) if args.l2 > 0 else None
-    model = Sequential(input_dim=None, dtype=args.dtype, seed=args.seed)
+    opt = {name: given(args, name, default) for name, default in DEFAULTS.items()}
+    l2, dropout = opt["l2"], opt["dropout"]
+    reg = regularizers.L2(l2 / (2 * batch_size)) if l2 > 0 else None
+    model = Sequential(input_dim=None, dtype=opt["dtype"], seed=opt["seed"])
     for units in spec["hidden"]:
         model.add(layers.Dense(units, activation=spec["hidden_act"], kernel_initializer=spec["init"],
                                kernel_regularizer=reg))
         if args.batchnorm:
             model.add(layers.BatchNormalization())
-        if args.dropout > 0:
-            model.add(layers.Dropout(args.dropout))
+        if dropout > 0:
+            model.add(layers.Dropout(dropout))
     if spec["units"] == 1:
         model.add(layers.Dense(1, activation="sigmoid", kernel_initializer=spec["init"], kernel_regularizer=reg))
         loss = losses.BinaryCrossentropy(epsilon=0.0)       # the course's cost, no clip
@@ -97,9 +121,9 @@ def build_model(spec: dict, args, input_dim: int, batch_size: int):
         model.add(layers.Dense(spec["units"], kernel_initializer=spec["init"], kernel_regularizer=reg))
         loss = losses.SparseCategoricalCrossentropy(from_logits=True)
     model.build(input_dim)
-    name = args.optimizer or spec["optimizer"]
-    lr = args.learning_rate or spec["learning_rate"]
-    kwargs = {"learning_rate": lr, "convention": args.convention}
+    name = given(args, "optimizer", spec["optimizer"])
+    kwargs = {"learning_rate": given(args, "learning_rate", spec["learning_rate"]),
+              "convention": opt["convention"]}
     if name in ("momentum", "nesterov"):
         optimizer = optimizers.SGD(momentum=0.9, nesterov=name == "nesterov", **kwargs)
     else:
@@ -108,93 +132,19 @@ def build_model(spec: dict, args, input_dim: int, batch_size: int):
     return model
 
 
-def plot_history(history: dict, path: Path, title: str) -> None:
-    """Cost and accuracy per epoch, written atomically as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    epochs = range(1, len(history["loss"]) + 1)
-    fig, (ax_cost, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
-    ax_cost.plot(epochs, history["loss"], label="train")
-    if "val_loss" in history:
-        ax_cost.plot(epochs, history["val_loss"], label="test")
-    ax_cost.set(xlabel="epoch", ylabel="cost", title="cost")
-    ax_acc.plot(epochs, history["accuracy"], label="train")
-    if "val_accuracy" in history:
-        ax_acc.plot(epochs, history["val_accuracy"], label="test")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1))
-    for ax in (ax_cost, ax_acc):
-        ax.legend()
-        ax.grid(alpha=0.3)
-    fig.suptitle(title)
-    fig.tight_layout()
-    try:
-        atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100), binary=True)
-    finally:
-        plt.close(fig)
-
-
-def _write_json(obj, path: Path) -> None:
-    atomic_write(path, lambda f: json.dump(obj, f, indent=1))
+class UsageError(Exception):
+    """A bad combination of options or a bad output location: one line, exit status 2."""
 
 
 def run(args) -> int:
-    from nnref.callbacks import Callback
+    from nnref.train_session import Session
 
-    dataset = args.dataset
-    if dataset == "auto":
-        from nnref import datasets
-        try:
-            datasets.load_signs(args.data)
-            dataset = "signs"
-        except FileNotFoundError:
-            print("SIGNS data not found (set NNREF_DATA or --data); training the course's planar "
-                  "'flower' model on generated data instead.", file=sys.stderr)
-            dataset = "flower"
-    spec = SPECS[dataset]
     try:
-        x_train, y_train, x_test, y_test = load(dataset, args.data)
-    except FileNotFoundError as exc:
-        print(f"nnref train {dataset}: {exc}", file=sys.stderr)
+        session = Session.prepare(args)          # every check, before any work
+    except UsageError as exc:
+        print(f"nnref train: error: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as exc:     # the data: missing, corrupt
+        print(f"nnref train: {exc}", file=sys.stderr)
         return 1
-    epochs = args.epochs if args.epochs is not None else spec["epochs"]
-    batch_size = args.batch_size or spec["batch_size"] or len(x_train)
-    every = args.print_every or spec["print_every"]
-    model = build_model(spec, args, x_train.shape[1], batch_size)
-    out = Path(args.out or Path("runs") / dataset)
-    out.mkdir(parents=True, exist_ok=True)
-
-    class PrintAccuracy(Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if (epoch + 1) % every == 0 or epoch + 1 == epochs:
-                print(f"epoch {epoch + 1:>5}: cost {logs['loss']:.6f}  train accuracy "
-                      f"{logs['accuracy']:.4f}  test accuracy {logs['val_accuracy']:.4f}", flush=True)
-
-    examples = (f"{len(x_train)} examples (accuracy on the training set, as the course)"
-                if dataset == "flower" else f"{len(x_train)} train / {len(x_test)} test examples")
-    print(f"nnref train {dataset}: {examples}, "
-          f"{epochs} epochs, batch {batch_size}, {type(model.optimizer).__name__} "
-          f"lr {model.optimizer.learning_rate}, {args.dtype}, seed {args.seed}")
-    start = time.perf_counter()
-    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
-                        verbose=args.verbose if args.verbose != 1 or epochs <= 1000 else 0,
-                        validation_data=(x_test, y_test), shuffle=args.shuffle, seed=args.seed,
-                        callbacks=[PrintAccuracy()])
-    seconds = time.perf_counter() - start
-    final_train = model.evaluate(x_train, y_train)["accuracy"]
-    final_test = model.evaluate(x_test, y_test)["accuracy"]
-    weights_path = out / f"{dataset}.weights.h5"
-    model.save_weights(weights_path)
-    _write_json({"dataset": dataset, "epochs": epochs, "seconds": seconds, "history": history.history,
-                 "train_accuracy": final_train, "test_accuracy": final_test, "args": {
-                     k: v for k, v in vars(args).items() if not k.startswith("_")}},
-                out / "history.json")
-    if not args.no_plot:
-        plot_history(history.history, out / "learning_curve.png",
-                     f"nnref train {dataset}: {epochs} epochs")
-    print(f"done in {seconds:.1f} s: train accuracy {final_train:.4f}, test accuracy {final_test:.4f} "
-          f"(inference mode)")
-    print(f"wrote {weights_path}, {out / 'history.json'}" + ("" if args.no_plot else f", {out / 'learning_curve.png'}"))
-    return 0
+    return session.train()

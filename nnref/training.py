@@ -1,15 +1,16 @@
-"""Training a Sequential model: compile, fit, evaluate, train_on_batch.
+"""Training a Sequential model: compile, fit, evaluate, predict, train_on_batch (Keras 3's
+arguments, order and defaults; the differences are listed in docs/keras.md).
 
-One optimizer step on a mini-batch (x_b, y_b):
+One optimizer step on a mini-batch (x_b, y_b) with example weights w_b (1 without weights):
     out = model.forward(x_b, training=True)
-    loss = L(y_b, out) + Σ regularization penalties          (the reported loss includes them)
-    grads = model.backward(∂L/∂out)                           (penalty gradients included)
+    loss = Σ_i w_i·ℓ_i / m_b + Σ regularization penalties     (the reported loss includes them)
+    grads = model.backward(∂loss/∂out)                         (penalty gradients included)
     optimizer.apply_gradients(zip(grads, model.trainable_weights))
 Mini-batches come from a seeded permutation per epoch (``shuffle=True``) or in order, and the last
-partial batch is kept (⌈m / batch_size⌉ steps per epoch). Inputs are validated and converted to
-the model's dtype once per ``fit``, labels once per ``fit``.
-An epoch's "loss" and "accuracy" are the means over its steps weighted by batch size (Keras's),
-computed on the training-mode outputs before each step.
+partial batch is kept (⌈m / batch_size⌉ steps per epoch). Inputs and labels are validated and
+converted once per ``fit``. An epoch's "loss" is the mean of its step losses weighted by batch
+size, and each metric the mean of its per-example values (Keras's), both computed on the
+training-mode outputs before each step; ``evaluate`` does the same in inference mode.
 """
 from __future__ import annotations
 
@@ -17,11 +18,24 @@ import math
 
 import numpy as np
 
-from nnref import losses as losses_mod
-from nnref.data import batches as make_batches, num_batches
-from nnref.callbacks import Callback, History
+from nnref import losses as losses_mod, metrics as metrics_mod
+from nnref.callbacks import CallbackList
+from nnref.data import check_int
+from nnref.fit_inputs import check_sample_weight, example_weights
 
-METRICS = ("accuracy",)
+VERBOSE = ("auto", 0, 1, 2)
+
+
+class EvaluationLogs(dict):
+    """``evaluate``'s dict ({"loss": ..., "accuracy": ...}) that also answers Keras's list
+    indexing: ``logs[0]`` is the loss, ``logs[1]`` the first metric (``score[0]`` in Keras
+    scripts). Iterating or unpacking it gives the keys, as any dict: write
+    ``loss, acc = model.evaluate(..., return_dict=False)`` for Keras's list."""
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            return list(self.values())[key]
+        return super().__getitem__(key)
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -34,22 +48,28 @@ def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
-    metrics = list(metrics or [])
+    metrics = _as_list(metrics, "metrics", "a metric name")               # "accuracy" as Keras
     for name in metrics:
-        if name not in METRICS:
-            raise ValueError(f"Unknown metric: expected one of {METRICS}. Received: metrics={metrics!r}")
+        metrics_mod.get(name)
     model.optimizer = optimizers.get(optimizer)
     model.loss = losses_mod.get(loss)
     model.metrics = metrics
 
 
+def _as_list(value, name: str, what: str, single=str) -> list:
+    """None -> [], one item (an instance of ``single``) -> [item], a list or tuple -> a list."""
+    if value is None:
+        return []
+    if isinstance(value, single):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be {what} or a list of them. Received: {name}={value!r}")
+    return list(value)
+
+
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:
-    """Fraction of correct predictions. y: labels prepared by the loss, (m, units); out: (m, units).
-    One unit: p > 0.5 (logit > 0) against y > 0.5; several: argmax against argmax."""
-    if out.shape[1] == 1:
-        threshold = 0.0 if loss.from_logits else 0.5
-        return float(np.mean((out > threshold) == (y > 0.5)))
-    return float(np.mean(np.argmax(out, axis=1) == np.argmax(y, axis=1)))
+    """Fraction of correct predictions (the "accuracy" metric of ``nnref.metrics``)."""
+    return float(np.mean(metrics_mod.per_example(["accuracy"], y, out, loss)["accuracy"]))
 
 
 def _require_compiled(model, what: str) -> None:
@@ -57,8 +77,20 @@ def _require_compiled(model, what: str) -> None:
         raise ValueError(f"{what} needs a compiled model: call model.compile(optimizer=..., loss=...)")
 
 
+def _check_verbose(verbose):
+    if isinstance(verbose, bool) or verbose not in VERBOSE:
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+    return verbose
+
+
+def _batch_size(batch_size) -> int:
+    return 32 if batch_size is None else check_int(batch_size, "batch_size")
+
+
 def _prepare(model, x, y, name_x="x", name_y="y"):
     x = model.check_inputs(x, name_x)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name_x} must hold at least one example. Received: {name_x}.shape={x.shape}")
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{name_x} and {name_y} must have the same number of examples. "
@@ -66,134 +98,97 @@ def _prepare(model, x, y, name_x="x", name_y="y"):
     return x, model.loss.prepare(y, model.output_dim, model.dtype)
 
 
-def _step(model, x_b, y_b) -> tuple[float, np.ndarray]:
+def _step(model, x_b, y_b, w_b=None) -> tuple[float, np.ndarray]:
     """One optimizer step; returns the loss before it (with penalties) and the outputs."""
     out = model.forward(x_b, training=True)
-    loss = model.loss.compute(y_b, out) + model.regularization_loss()
-    model.backward(model.loss.compute_gradient(y_b, out), input_gradient=False)
+    loss = model.loss.compute(y_b, out, w_b) + model.regularization_loss()
+    model.backward(model.loss.compute_gradient(y_b, out, w_b), input_gradient=False)
     if math.isfinite(loss):
         model.optimizer.apply_gradients(zip(model.gradients(), model.trainable_weights))
     return float(loss), out
 
 
-def train_on_batch(model, x, y) -> float:
+def train_on_batch(model, x, y, sample_weight=None, class_weight=None) -> float:
     """One optimizer step on (x, y); returns the loss before the step."""
     _require_compiled(model, "train_on_batch")
+    raw_y = y
     x, y = _prepare(model, x, y)
-    loss, _ = _step(model, x, y)
+    w = example_weights(raw_y, len(x), model.dtype, sample_weight, class_weight)
+    loss, _ = _step(model, x, y, w)
     if not math.isfinite(loss):
         raise NonFiniteLossError(f"The loss is {loss} on this batch; no step was taken.")
     return loss
 
 
-def evaluate(model, x, y, batch_size: int | None = None) -> dict:
-    """Inference-mode loss (with penalties) and metrics over (x, y): {"loss": ..., "accuracy": ...}."""
-    _require_compiled(model, "evaluate")
-    x, y = _prepare(model, x, y)
-    return _evaluate_prepared(model, x, y, batch_size)
+class _Means:
+    """Running means for logs: the loss weighted by batch size, metrics per example."""
+
+    def __init__(self, model):
+        self.model, self.seen, self.loss = model, 0, 0.0
+        self.sums = {name: 0.0 for name in model.metrics}
+
+    def add(self, loss: float, y_b, out) -> dict:
+        self.seen += len(out)
+        self.loss += loss * len(out)
+        for name, values in metrics_mod.per_example(self.model.metrics, y_b, out, self.model.loss).items():
+            self.sums[name] += float(np.sum(values))
+        return self.logs()
+
+    def logs(self) -> dict:
+        return {"loss": self.loss / self.seen, **{k: v / self.seen for k, v in self.sums.items()}}
 
 
-def _evaluate_prepared(model, x, y, batch_size=None) -> dict:
-    out = model.predict(x, batch_size=batch_size)
-    logs = {"loss": float(model.loss.compute(y, out) + model.regularization_loss())}
-    if "accuracy" in model.metrics:
-        logs["accuracy"] = accuracy(y, out, model.loss)
+def _starts(m: int, batch_size: int, steps) -> range:
+    """First rows of the batches: all of them, or the first ``steps`` (Keras's ``steps``)."""
+    starts = range(0, m, batch_size)
+    return starts if steps is None else starts[:check_int(steps, "steps")]
+
+
+def _run_evaluation(model, x, y, w, batch_size, callbacks, steps=None) -> dict:
+    """Inference-mode loss (penalties included) and metrics over prepared (x, y), Keras's way."""
+    callbacks.on_test_begin()
+    means = _Means(model)
+    penalty = model.regularization_loss()
+    for step, start in enumerate(_starts(len(x), batch_size, steps)):
+        callbacks.on_test_batch_begin(step)
+        rows = slice(start, start + batch_size)
+        out = model.forward(x[rows], training=False)
+        loss = model.loss.compute(y[rows], out, None if w is None else w[rows]) + penalty
+        callbacks.on_test_batch_end(step, means.add(float(loss), y[rows], out))
+    logs = means.logs()
+    callbacks.on_test_end(logs)
     return logs
 
 
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={value!r}")
-    return int(value)
-
-
-def fit(model, x, y, batch_size: int | None = 32, epochs: int = 1, verbose: int = 0,
-        callbacks=None, validation_data=None, shuffle: bool = True, seed: int | None = None,
-        augment=None, initial_epoch: int = 0) -> History:
-    """Train for ``epochs`` epochs of mini-batch steps; returns a ``History``.
-
-    Args:
-        x: (m, n) inputs; y: labels in the form the loss takes ((m,) ints, (m, C) one-hot...).
-        batch_size: examples per step (None: 32, as Keras). epochs: the last epoch (exclusive
-            of ``initial_epoch``). verbose: 0 silent, 1 a progress bar per epoch, 2 a line per epoch.
-        callbacks: ``nnref.callbacks`` objects. validation_data: (x_val, y_val), evaluated after
-            every epoch into "val_loss", "val_accuracy".
-        shuffle: a new permutation every epoch from a generator seeded by ``seed``.
-        augment: ``augment(x_batch, rng) -> x_batch``, applied to every training batch.
-    Raises NonFiniteLossError naming the epoch and step where the loss stops being finite.
-    """
-    _require_compiled(model, "fit")
-    batch_size = 32 if batch_size is None else _check_int("batch_size", batch_size, 1)
-    epochs = _check_int("epochs", epochs, 0)
-    initial_epoch = _check_int("initial_epoch", initial_epoch, 0)
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be callable (x_batch, rng) -> x_batch. Received: {augment!r}")
+def evaluate(model, x, y, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+             callbacks=None, return_dict=True):
+    """Inference-mode loss and metrics over (x, y): ``{"loss": ..., "accuracy": ...}``, or with
+    ``return_dict=False`` Keras's ``[loss, *metrics]`` (the bare loss without metrics)."""
+    _require_compiled(model, "evaluate")
+    batch_size, verbose = _batch_size(batch_size), _check_verbose(verbose)
     x, y = _prepare(model, x, y)
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("validation_data must be a pair (x_val, y_val). "
-                             f"Received: {type(validation_data).__name__}")
-        xv, yv = _prepare(model, *validation_data, name_x="x_val", name_y="y_val")
-    rng = np.random.default_rng(seed)
-    history = History()
-    callbacks = [*(callbacks or []), history]    # History last: it sees every key
-    for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
-        cb.set_model(model)
-    model.history = history
-    model.stop_training = False
-    for cb in callbacks:
-        cb.on_train_begin()
-    for epoch in range(initial_epoch, epochs):
-        for cb in callbacks:
-            cb.on_epoch_begin(epoch)
-        n_steps = num_batches(len(x), batch_size)
-        progress = _progress(n_steps, epoch, epochs, verbose)
-        total_loss = total_correct = 0.0
-        seen = 0
-        for step, (x_b, y_b) in enumerate(make_batches(x, y, batch_size, shuffle=shuffle, seed=rng)):
-            if augment is not None:
-                x_b = augment(x_b, rng)
-            loss, out = _step(model, x_b, y_b)
-            if not math.isfinite(loss):
-                raise NonFiniteLossError(f"The training loss became {loss} at epoch {epoch + 1}, "
-                                         f"step {step + 1} of {n_steps}; training stopped.")
-            seen += len(x_b)
-            total_loss += loss * len(x_b)
-            if "accuracy" in model.metrics:
-                total_correct += accuracy(y_b, out, model.loss) * len(x_b)
-            for cb in callbacks:
-                cb.on_train_batch_end(step, {"loss": loss})
-            if progress is not None:
-                progress.update(1)
-                progress.set_postfix(loss=f"{total_loss / seen:.4f}")
-        logs = {"loss": total_loss / len(x)}
-        if "accuracy" in model.metrics:
-            logs["accuracy"] = total_correct / len(x)
-        if validation_data is not None:
-            logs.update({f"val_{k}": v for k, v in _evaluate_prepared(model, xv, yv).items()})
-        if progress is not None:
-            progress.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
-            progress.close()
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, logs)
-        if verbose == 2:
-            print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-        if model.stop_training:
-            break
-    for cb in callbacks:
-        cb.on_train_end()
-    return history
+    w = check_sample_weight(sample_weight, len(x), model.dtype)
+    cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                       epochs=1, steps=len(_starts(len(x), batch_size, steps)))
+    logs = _run_evaluation(model, x, y, w, batch_size, cbs, steps)
+    if return_dict:
+        return EvaluationLogs(logs)
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
 
 
-def _progress(total: int, epoch: int, epochs: int, verbose: int):
-    if verbose != 1:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # the progress bar is optional: pip install "nnref[cli]"
-        return None
-    return tqdm(total=total, desc=f"Epoch {epoch + 1}/{epochs}", unit="step", leave=True)
+def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+    """Inference-mode outputs (m, output_dim), computed ``batch_size`` rows at a time (32)."""
+    batch_size, verbose = _batch_size(batch_size), _check_verbose(verbose)
+    x = model.check_inputs(x)
+    starts = _starts(len(x), batch_size, steps)
+    cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                       epochs=1, steps=len(starts))
+    cbs.on_predict_begin()
+    outs = []
+    for step, start in enumerate(starts):
+        cbs.on_predict_batch_begin(step)
+        outs.append(model.forward(x[start:start + batch_size], training=False))
+        cbs.on_predict_batch_end(step, {"outputs": outs[-1]})
+    cbs.on_predict_end()
+    return outs[0] if len(outs) == 1 else np.concatenate(outs)

@@ -201,6 +201,12 @@ def load_weights(model, path) -> None:
                 raise ValueError(f"{path}: {label} {_variable_label(layer, i)}: expected a numeric "
                                  f"array, received dtype {arr.dtype}.")
             new.append(arr.astype(old.dtype, copy=False))  # explicit cast to the model's dtype
+        check = getattr(layer, "check_weights", None)      # finite values, a variance >= 0, ...
+        if new and check is not None:
+            try:
+                new = check(new)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path}: {exc}") from None
         if new:  # weightless layers (Dropout, Activation, ...) need no assignment
             plan.append((layer, [w.copy() for w in current], new))  # copies: for the rollback
     leftover = {g: len(a) for g, a in stored.items() if a}

@@ -87,3 +87,14 @@ def football():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def keras_float64():
+    """floatx float64 for the test, restored after: Keras keeps learning rates in floatx
+    variables, and its ``predict`` casts float inputs to floatx."""
+    keras = require_module("keras")
+    previous = keras.backend.floatx()
+    keras.backend.set_floatx("float64")
+    yield
+    keras.backend.set_floatx(previous)

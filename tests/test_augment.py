@@ -199,7 +199,7 @@ def test_errors():
     x = np.zeros((2, 4, 4, 1))
     with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]. Received: p=1.5"):
         flip_left_right(x, 0, p=1.5)
-    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]. Received: p=-0.1"):
+    with pytest.raises(ValueError, match=r"flip must be a probability in \[0, 1\]. Received: flip=-0.1"):
         RandomAugment(flip=-0.1)
     with pytest.raises(ValueError, match=r"images must have shape \(m, H, W, C\).*image_shape.*Received: images.shape=\(2, 16\)"):
         flip_left_right(np.zeros((2, 16)), 0)

@@ -127,11 +127,11 @@ def workdir(tmp_path, monkeypatch):
 def test_search_order(workdir, monkeypatch, name):
     env = workdir / "env"
     monkeypatch.setenv("NNREF_DATA", str(env))
-    places = [workdir / "given", env / name, env, workdir / "datasets" / name, workdir / "datasets"]
+    places = [env / name, env, workdir / "datasets" / name, workdir / "datasets"]
     for label, folder in enumerate(places):
         write_set(folder, name, label=label)
     for label, folder in enumerate(places):
-        y_train = LOADERS[name](path=workdir / "given")[1]
+        y_train = LOADERS[name]()[1]
         assert set(y_train) == {label}, f"expected the files in {folder}"
         for f in DATASETS[name].files:
             (folder / f).unlink()
@@ -152,9 +152,9 @@ def test_folder_with_one_of_the_two_files_is_skipped(workdir):
 def test_missing_files_message_names_every_place_and_file(workdir, monkeypatch):
     write_split(workdir / "datasets" / "signs" / "train_signs.h5", "train", 3)
     with pytest.raises(FileNotFoundError) as info:
-        load_signs(path=workdir / "nowhere")
+        load_signs()
     msg = str(info.value)
-    for folder in (workdir / "nowhere", workdir / "datasets" / "signs", workdir / "datasets"):
+    for folder in (workdir / "datasets" / "signs", workdir / "datasets"):
         assert str(folder.resolve()) in msg
     assert "train_signs.h5" in msg and "test_signs.h5" in msg
     assert "missing test_signs.h5" in msg  # the folder holding only the train file

@@ -154,9 +154,14 @@ def test_batchnorm_inference_uses_moving_statistics():
     np.testing.assert_array_equal(bn.moving_variance, mv)
     # not the batch statistics: the training output differs
     assert not np.allclose(bn.forward(x, training=True), y)
+    # inference mode is the affine map y = x·γ/√(v + ε) + (β − μ·γ/√(v + ε)): its backward
     bn.forward(x, training=False)
-    with pytest.raises(RuntimeError, match="training=True"):   # no batch statistics to go back through
-        bn.backward(np.ones_like(x))
+    mm, mv = bn.moving_mean, bn.moving_variance                # updated by the training call
+    dy = rng.standard_normal(x.shape)
+    scale = gamma / np.sqrt(mv + 1e-2)
+    np.testing.assert_allclose(bn.backward(dy), dy * scale, rtol=1e-14)
+    np.testing.assert_allclose(bn.grads[0], np.sum(dy * (x - mm) / np.sqrt(mv + 1e-2), axis=0), rtol=1e-13)
+    np.testing.assert_array_equal(bn.grads[1], dy.sum(axis=0))
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.5, 0.99, 1.0])

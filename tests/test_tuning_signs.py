@@ -87,8 +87,10 @@ def test_cli_searches_writes_every_file_and_resumes(split, tmp_path, capsys):
 
 
 def test_cli_rejects_bad_numbers(capsys):
-    assert main(["tune", "signs", "--trials", "0"]) == 2
-    assert "--trials must be >= 1. Received: 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["tune", "signs", "--trials", "0"])
+    assert info.value.code == 2
+    assert "argument --trials: expected an integer >= 1. Received: '0'" in capsys.readouterr().err
 
 
 def test_the_trial_uses_the_arrays_shipped_with_it(split):

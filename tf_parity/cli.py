@@ -13,35 +13,41 @@ import os
 import sys
 import time
 
+from nnref._cli_args import check_output_files, non_negative_int, output_file
+
 DTYPE_CHOICES = ("float64", "float32", "all")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dtype", choices=DTYPE_CHOICES, default="float64",
                         help="nnref's dtype and Keras's floatx (default: float64; all: both)")
-    parser.add_argument("--json", metavar="FILE", default=None,
+    parser.add_argument("--json", metavar="FILE", type=output_file, default=None,
                         help="also write the records, versions and timing as JSON to FILE")
     parser.add_argument("--only", metavar="PREFIX", default=None,
                         help="run only the checks whose name starts with PREFIX, e.g. optimizer/")
-    parser.add_argument("--threads", type=_non_negative_int, default=1,
+    parser.add_argument("--threads", type=non_negative_int, default=1,
                         help="threads for TensorFlow and NumPy's BLAS (default: 1, the fastest "
                              "for these small matrices; 0 leaves the libraries' defaults)")
     parser.add_argument("--data", metavar="FOLDER", default=None,
-                        help="folder holding the SIGNS files (default: $NNREF_DATA, ./datasets)")
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {value}")
-    return value
+                        help="folder holding the SIGNS files, the only place looked at "
+                             "(default: $NNREF_DATA, ./datasets)")
 
 
 def run(args) -> int:
     start = time.perf_counter()
+    if args.json is not None:
+        try:
+            check_output_files(args.json)      # before the checks run, not after
+        except OSError as exc:
+            print(f"nnref parity: error: --json: {exc}", file=sys.stderr)
+            return 2
+    from nnref.datasets import load_signs
+
+    try:
+        signs = load_signs(args.data)                          # before TensorFlow's slow import
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"nnref parity: {exc}", file=sys.stderr)
+        return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")        # TensorFlow's start-up chatter
     try:
         import keras
@@ -50,15 +56,8 @@ def run(args) -> int:
         print(f"nnref parity needs TensorFlow and Keras (pip install 'nnref[tf]'): {exc}",
               file=sys.stderr)
         return 2
-    from nnref.datasets import load_signs
     from tf_parity import report
     from tf_parity.checks import run_checks
-
-    try:
-        signs = load_signs(args.data)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"nnref parity: {exc}", file=sys.stderr)
-        return 2
     import numpy as np
 
     versions = {"tensorflow": tf.__version__, "keras": keras.__version__,

@@ -97,3 +97,28 @@ def categorical_crossentropy_backward(y: np.ndarray, x: np.ndarray, *, from_logi
     if epsilon > 0:
         grad = np.where((x < epsilon) | (x > 1.0 - epsilon), 0, grad).astype(x.dtype, copy=False)
     return grad
+
+
+def mean_squared_error(y: np.ndarray, x: np.ndarray, *, reduction: str = "mean"):
+    """Mean squared error. y, x: (m, k). Per example ℓ = mean_k (x_k − y_k)² ("none": (m,));
+    "mean" averages over examples too, i.e. over every element, as Keras."""
+    per_example = np.mean(np.square(x - y), axis=-1)                 # (m,)
+    return _reduce(per_example, reduction, per_example.size)
+
+
+def mean_squared_error_backward(y: np.ndarray, x: np.ndarray, *, reduction: str = "mean"):
+    """∂loss/∂x = 2(x − y)/k (/m for "mean"); same shape as x."""
+    m = x.size // x.shape[-1]
+    return (x - y) * (2.0 / x.shape[-1] * _scale(reduction, m))
+
+
+def mean_absolute_error(y: np.ndarray, x: np.ndarray, *, reduction: str = "mean"):
+    """Mean absolute error. Per example ℓ = mean_k |x_k − y_k|."""
+    per_example = np.mean(np.abs(x - y), axis=-1)                    # (m,)
+    return _reduce(per_example, reduction, per_example.size)
+
+
+def mean_absolute_error_backward(y: np.ndarray, x: np.ndarray, *, reduction: str = "mean"):
+    """∂loss/∂x = sign(x − y)/k (/m for "mean"), 0 where x = y (TensorFlow's sign)."""
+    m = x.size // x.shape[-1]
+    return np.sign(x - y) * (1.0 / x.shape[-1] * _scale(reduction, m))

@@ -8,10 +8,13 @@ from nnref.layers.base import Layer
 class Activation(Layer):
     """y = activation(x), for any name in ``nnref.activations.ACTIVATIONS``."""
 
-    def __init__(self, activation: str, name: str | None = None):
-        super().__init__(name)
+    def __init__(self, activation: str, name: str | None = None, **kwargs):
+        super().__init__(name, **kwargs)
         self._act = activations.get(activation)
         self.activation = activation
+
+    def _config(self):
+        return {"activation": self.activation}
 
     def forward(self, x, training=False):
         self._x = x
@@ -26,5 +29,8 @@ class Activation(Layer):
 class Softmax(Activation):
     """y = softmax(x) over the last axis (Keras ``layers.Softmax()``)."""
 
-    def __init__(self, name: str | None = None):
-        super().__init__("softmax", name=name)
+    def __init__(self, name: str | None = None, **kwargs):
+        super().__init__("softmax", name=name, **kwargs)
+
+    def _config(self):
+        return {}

@@ -6,7 +6,7 @@ import numpy as np
 from nnref import initializers, regularizers
 from nnref.functional import activations
 from nnref.functional.dense import dense_backward, dense_forward
-from nnref.layers.base import Layer
+from nnref.layers.base import Layer, initializer_name, regularizer_config, regularizer_from_config
 
 
 class Dense(Layer):
@@ -25,8 +25,8 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: str | None = None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, name: str | None = None):
-        super().__init__(name)
+                 kernel_regularizer=None, bias_regularizer=None, name: str | None = None, **kwargs):
+        super().__init__(name, **kwargs)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"units must be a positive integer. Received: units={units!r}")
         self.units = int(units)
@@ -37,14 +37,28 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer, "bias_initializer")
         self.kernel_regularizer = regularizers.get(kernel_regularizer, "kernel_regularizer")
         self.bias_regularizer = regularizers.get(bias_regularizer, "bias_regularizer")
+        self._init_args = {"kernel_initializer": kernel_initializer,
+                           "bias_initializer": bias_initializer}
+
+    def _config(self):
+        return {"units": self.units, "activation": self.activation, "use_bias": self.use_bias,
+                **{k: initializer_name(v, k) for k, v in self._init_args.items()},
+                "kernel_regularizer": regularizer_config(self.kernel_regularizer),
+                "bias_regularizer": regularizer_config(self.bias_regularizer)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("kernel_regularizer", "bias_regularizer"):
+            config[key] = regularizer_from_config(config.get(key), key)
+        return cls(**config)
 
     def _build(self, input_dim, dtype, rng):
         self.kernel = self.kernel_initializer((input_dim, self.units), rng, dtype)  # (n_in, units)
-        self.trainable_weights = [self.kernel]
         self.bias = None
         if self.use_bias:
             self.bias = self.bias_initializer((self.units,), rng, dtype)             # (units,)
-            self.trainable_weights.append(self.bias)
+        self.trainable_weights = [self.kernel] + ([self.bias] if self.use_bias else [])
         return self.units
 
     def forward(self, x, training=False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref.functional.dropout import dropout_backward, dropout_forward, dropout_mask
+from nnref.data import as_rng
 from nnref.layers.base import Layer
 
 
@@ -19,16 +20,19 @@ class Dropout(Layer):
     instead of drawing one: gradient checks and parity checks do this.
     """
 
-    def __init__(self, rate: float, seed: int | None = None, name: str | None = None):
-        super().__init__(name)
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, **kwargs):
+        super().__init__(name, **kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) \
                 or not 0 <= rate < 1:
             raise ValueError(f"rate must be a number in [0, 1). Received: rate={rate!r}")
         self.rate = float(rate)
         self.seed = seed
-        self.rng = None if seed is None else np.random.default_rng(seed)
+        self.rng = None if seed is None else as_rng(seed)       # int >= 0 or a Generator
         self.last_mask: np.ndarray | None = None
         self.fixed_mask: np.ndarray | None = None
+
+    def _config(self):
+        return {"rate": self.rate, "seed": self.seed}
 
     def _build(self, input_dim, dtype, rng):
         if self.rng is None:

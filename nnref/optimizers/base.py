@@ -141,6 +141,7 @@ class Optimizer:
             raise ValueError(
                 f"{self.name} has {len(self._variables)} state arrays (built={self.built}); "
                 f"values must match them one to one. Received: {len(values)} values")
+        checked = []                        # every value checked before any state changes
         for i, (target, value) in enumerate(zip(self._variables, values)):
             value = np.asarray(value)
             if value.shape != target.shape:
@@ -149,6 +150,11 @@ class Optimizer:
             if not np.can_cast(value.dtype, target.dtype, "safe"):
                 raise TypeError(f"values[{i}] must be castable to {target.dtype} without loss. "
                                 f"Received: values[{i}].dtype={value.dtype}")
+            if value.dtype.kind == "f" and not np.isfinite(value).all():
+                raise ValueError(f"values[{i}] must be finite (no NaN or inf). "
+                                 f"Received: {int((~np.isfinite(value)).sum())} non-finite values")
+            checked.append(value)
+        for target, value in zip(self._variables, checked):
             np.copyto(target, value)
 
     def _index_of(self, param) -> int:

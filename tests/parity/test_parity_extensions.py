@@ -16,12 +16,8 @@ STEPS = 3
 
 
 @pytest.fixture(autouse=True)
-def keras_float64():
+def float64(keras_float64):
     """Keras keeps the learning rate in a variable of floatx: float64 here, as tf_parity runs."""
-    previous = keras.backend.floatx()
-    keras.backend.set_floatx("float64")
-    yield
-    keras.backend.set_floatx(previous)
 
 
 def run_keras(optimizer, dtype="float64", seed=0):

@@ -97,7 +97,7 @@ def test_early_stopping_restores_the_best_weights():
     assert stop.best_epoch == best
     for w, w_best in zip(model.get_weights(), snapshots[best][1]):
         assert np.array_equal(w, w_best)
-    if stop.stopped_epoch is not None:                         # Keras's rule: wait >= patience
+    if stop.stopped_epoch > 0:                                 # Keras's rule: wait >= patience
         assert stop.stopped_epoch - stop.best_epoch == 2
 
 
@@ -156,7 +156,7 @@ def test_augment_is_applied_to_every_training_batch():
 @pytest.mark.parametrize("kwargs, message", [
     (dict(batch_size=0), "batch_size must be an integer >= 1. Received: batch_size=0"),
     (dict(epochs=-1), "epochs must be an integer >= 0. Received: epochs=-1"),
-    (dict(verbose=3), "verbose must be 0, 1 or 2. Received: verbose=3"),
+    (dict(verbose=3), "verbose must be 'auto', 0, 1 or 2. Received: verbose=3"),
 ])
 def test_fit_validates_arguments(kwargs, message):
     x, y = blobs(m=10)

@@ -7,7 +7,8 @@
 
 Groups (one module each): forward outputs and gradients (``forward``), optimizer steps
 (``optimizers``), batch norm, dropout and L2 (``layers``), learning-rate schedules
-(``schedules``), a whole training epoch (``training``), Keras weight files (``weight_files``).
+(``schedules``), a whole training epoch (``training``), Keras weight files (``weight_files``), whole-model ``.keras`` files
+(``model_files``).
 Importing this package does not import TensorFlow; :func:`run_checks` does.
 """
 from __future__ import annotations
@@ -16,12 +17,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from tf_parity.checks import forward, layers, optimizers, schedules, training, weight_files
+from tf_parity.checks import (forward, layers, model_files, optimizers, schedules, training,
+                              weight_files)
 from tf_parity.checks.base import Check
 from tf_parity.checks.records import Record, compare, errors, failed, tolerance
 
 DTYPES = ("float64", "float32")
-GROUPS = (forward, optimizers, layers, schedules, training, weight_files)
+GROUPS = (forward, optimizers, layers, schedules, training, weight_files, model_files)
 
 __all__ = ["Check", "DTYPES", "ParityRun", "Record", "all_checks", "compare", "errors",
            "planned", "run_checks", "tolerance"]

@@ -26,7 +26,7 @@ import pickle
 import signal
 import time
 from collections import deque
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from multiprocessing.connection import wait
 
 from nnref.tuning.trial import failed_record, run_trial, timeout_error
@@ -39,6 +39,10 @@ BLAS_ENV = {
     "NUMEXPR_NUM_THREADS": "1",
 }
 _READY = "ready"
+GUARD_HINT = ('a script that runs a search on worker processes (backend="process", the default) '
+              'must start it under '
+              '`if __name__ == "__main__":` (each worker process imports the script; without the '
+              'guard the import starts the search again)')
 
 
 def _worker_main(conn, trial, metric):
@@ -118,6 +122,8 @@ class ProcessBackend:
         return False
 
     def run(self, trial, metric, tasks, on_record):
+        if getattr(current_process(), "_inheriting", False):    # a worker importing the script
+            raise SystemExit(f"nnref.tuning: {GUARD_HINT}.")       # one line, not a traceback
         try:
             pickle.dumps(trial)
         except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing
@@ -163,8 +169,8 @@ class ProcessBackend:
                 if not worker.ready:
                     raise RuntimeError(
                         f"a worker process died while loading the trial function (exit code {code}); "
-                        "see its traceback above: is the trial function importable from a fresh "
-                        "interpreter?")
+                        f"see its message above. Is the trial function importable from a fresh "
+                        f"interpreter? And {GUARD_HINT}.")
                 if worker.task is not None:
                     trial_id, round_, config = worker.task
                     on_record(failed_record(trial_id, config,
