@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import require_module
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+tf = require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref.course import c2w3_tensorflow as t3  # noqa: E402
 from tf_parity import course_c2w3 as tfc  # noqa: E402

@@ -6,9 +6,10 @@ the facts list are shown to matter: the same formula without them misses Keras b
 """
 import numpy as np
 import pytest
+from conftest import require_module
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+tf = require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref import optimizers, schedules  # noqa: E402
 

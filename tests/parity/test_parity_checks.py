@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import require_module
 
-pytest.importorskip("tensorflow")
+require_module("tensorflow")
 
 from tf_parity.checks import DTYPES, planned, run_checks  # noqa: E402
 from tf_parity.checks.records import tolerance  # noqa: E402

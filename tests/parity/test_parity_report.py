@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import require_module
 
 from tf_parity import report
 from tf_parity.checks import planned
@@ -96,7 +97,7 @@ def test_cli_defaults(parser):
 @pytest.mark.tf
 @pytest.mark.data
 def test_cli_runs_selected_checks_and_writes_json(parser, signs, tmp_path, capsys):
-    pytest.importorskip("tensorflow")
+    require_module("tensorflow")
     from tf_parity import cli
 
     out = tmp_path / "parity.json"
@@ -113,7 +114,7 @@ def test_cli_runs_selected_checks_and_writes_json(parser, signs, tmp_path, capsy
 
 @pytest.mark.tf
 def test_cli_exit_status_2_without_data(parser, tmp_path, monkeypatch, capsys):
-    pytest.importorskip("tensorflow")
+    require_module("tensorflow")
     from tf_parity import cli
 
     monkeypatch.setenv("NNREF_DATA", str(tmp_path))      # an empty folder everywhere it looks
@@ -125,7 +126,7 @@ def test_cli_exit_status_2_without_data(parser, tmp_path, monkeypatch, capsys):
 @pytest.mark.tf
 @pytest.mark.data
 def test_cli_exit_status_2_when_nothing_matches(parser, signs):
-    pytest.importorskip("tensorflow")
+    require_module("tensorflow")
     from tf_parity import cli
 
     assert cli.run(parser.parse_args(["--only", "no such check"])) == 2
