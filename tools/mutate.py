@@ -211,19 +211,23 @@ def environment(copy: Path) -> dict[str, str]:
     return env
 
 
-def run_tests(copy: Path, tests: tuple[str, ...], timeout: float, env) -> tuple[str, float]:
-    """Run pytest on ``tests`` in ``copy``: "pass", "fail" or "timeout", and the seconds taken."""
+def run_tests(copy: Path, tests: tuple[str, ...], timeout: float, env) -> tuple[str, float, str]:
+    """Run pytest on ``tests`` in ``copy``: "pass", "fail" or "timeout", the seconds taken, and
+    the first failing test's id (empty when none)."""
     start = time.monotonic()
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
-    proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)     # the whole group: pytest and anything it started
-        proc.wait()
-        return "timeout", time.monotonic() - start
-    return ("pass" if code == 0 else "fail"), time.monotonic() - start
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", *tests]
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)     # the whole group: pytest and anything it started
+            proc.wait()
+            return "timeout", time.monotonic() - start, ""
+        log.seek(0)
+        failed = [line.split()[1] for line in log if line.startswith(("FAILED ", "ERROR "))]
+    return ("pass" if code == 0 else "fail"), time.monotonic() - start, (failed or [""])[0]
 
 
 def source(copy: Path, mutant: Mutant) -> str:
@@ -270,27 +274,27 @@ def main(argv=None) -> int:
             source(copy, m)
         baseline = {}
         for tests in dict.fromkeys(m.tests for m in mutants):
-            baseline[tests], seconds = run_tests(copy, tests, args.timeout, env)
+            baseline[tests], seconds, _ = run_tests(copy, tests, args.timeout, env)
             print(f"baseline {' '.join(tests)}: {baseline[tests]} ({seconds:.0f} s)", flush=True)
         rows = []
         for m in mutants:
             if baseline[m.tests] != "pass":
-                rows.append((m, "baseline fails", 0.0))
+                rows.append((m, "baseline fails", ""))
                 continue
             original = apply(copy, m)
             try:
-                outcome, seconds = run_tests(copy, m.tests, args.timeout, env)
+                outcome, seconds, by = run_tests(copy, m.tests, args.timeout, env)
             finally:
                 (copy / m.file).write_text(original)
             status = {"fail": "caught", "timeout": "caught (timeout)", "pass": "MISSED"}[outcome]
-            rows.append((m, status, seconds))
-            print(f"{m.name}: {status} ({seconds:.0f} s)", flush=True)
+            rows.append((m, status, by.removeprefix("tests/")))
+            print(f"{m.name}: {status} ({seconds:.0f} s) {by}", flush=True)
 
     judged = [r for r in rows if r[1] != "baseline fails"]
     caught = sum(r[1].startswith("caught") for r in judged)
-    lines = ["| mutant | planted bug | file | tests | result |", "|---|---|---|---|---|"]
-    lines += [f"| `{m.name}` | {m.bug} | `{m.file}` | `{' '.join(m.tests)}` | {status} |"
-              for m, status, _ in rows]
+    lines = ["| mutant | planted bug | file | result | first failing test |", "|---|---|---|---|---|"]
+    lines += [f"| `{m.name}` | {m.bug} | `{m.file}` | {status} | {f'`{by}`' if by else ''} |"
+              for m, status, by in rows]
     rate = f"{caught}/{len(judged)} caught" + (f" ({100 * caught / len(judged):.0f} %)" if judged else "")
     lines.append(f"\nKill rate: {rate}.")
     table = "\n".join(lines)
