@@ -10,7 +10,10 @@ prints the skip count, and in CI it must be 0.
 """
 from __future__ import annotations
 
+import ast
 import importlib
+import json
+import math
 import os
 from pathlib import Path
 
@@ -91,6 +94,30 @@ def course_dir() -> Path:
     if not (root / "README.md").is_file():
         skip_or_fail(f"course files not found at {root} (set NNREF_COURSE)")
     return root
+
+
+def course_function(course_dir: Path, assignment: str, name: str):
+    """The course's own definition of ``name``, taken from the code cells of the assignment's
+    notebook (or its ``*.py`` helpers) under ``course_dir/assignment`` and executed in a fresh
+    namespace holding ``np`` and ``math``: an independent source to compare nnref with."""
+    folder = course_dir / assignment
+    sources = []
+    for notebook in sorted(folder.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    sources += [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.py"))]
+    for source in sources:
+        code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                namespace = {"np": np, "math": math}
+                exec(compile(ast.Module([node], []), f"{folder.name}:{name}", "exec"), namespace)
+                return namespace[name]
+    raise LookupError(f"no definition of {name} in the course files of {assignment}")
 
 
 def require_data(loader, *args, **kwargs):

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import course_function
 
 from nnref import schedules
 from nnref.schedules import (
@@ -102,10 +103,25 @@ def test_inverse_sqrt_decay_counts_the_lectures_epochs_from_one():
         inverse_sqrt_lr_decay(0.2, 0)
 
 
-def test_update_lr_and_schedule_lr_decay_are_inverse_time_decay():
-    for i in STEPS:
-        assert update_lr(0.1, i, 0.5) == InverseTimeDecay(0.1, 1, 0.5)(i)
-        assert schedule_lr_decay(0.1, i, 0.5, 10) == InverseTimeDecay(0.1, 10, 0.5, True)(i)
+def test_update_lr_and_schedule_lr_decay_equal_the_courses_code(course_dir):
+    """Against the course's own ``update_lr`` / ``schedule_lr_decay`` (its notebook's code), bit for
+    bit, both the course functions and the InverseTimeDecay schedules they stand for."""
+    course_update_lr = course_function(course_dir, "c2w2_optimization", "update_lr")
+    course_schedule = course_function(course_dir, "c2w2_optimization", "schedule_lr_decay")
+    for lr0, rate in [(0.1, 0.5), (0.3, 1.0), (0.0123, 0.017)]:
+        for i in STEPS:
+            want = course_update_lr(lr0, i, rate)
+            assert update_lr(lr0, i, rate) == InverseTimeDecay(lr0, 1, rate)(i) == want
+            want = course_schedule(lr0, i, rate, 10)
+            assert schedule_lr_decay(lr0, i, rate, 10) == InverseTimeDecay(lr0, 10, rate, True)(i) == want
+
+
+def test_update_lr_and_schedule_lr_decay_give_the_courses_expected_values():
+    # public_tests.py (c2w2): update_lr(0.5, 2, 1) is 0.16666666666666666; schedule_lr_decay(0.5,
+    # 100, 1, 100) is 0.25 and (0.5, 10, 1, 100) is 0.5. Here exactly: 1/3·0.5 rounds once.
+    assert update_lr(0.5, 2, 1) == 0.16666666666666666
+    assert schedule_lr_decay(0.5, 100, 1, 100) == 0.25
+    assert schedule_lr_decay(0.5, 10, 1, 100) == 0.5
 
 
 # ---------------------------------------------------------------- units, config, bad input

@@ -65,7 +65,11 @@ def test_a_partial_of_a_top_level_function_is_accepted():
     assert all(t.ok for t in result.trials)
 
 
-def test_no_tasks_starts_no_worker():
+def test_no_tasks_starts_no_worker(monkeypatch):
+    def no_process_context(method):
+        pytest.fail(f"a worker context ({method}) was made for no tasks")
+
+    monkeypatch.setattr("nnref.tuning.backends.process.get_context", no_process_context)
     ProcessBackend(workers=2).run(tuning_trials.quadratic, "score", [], lambda r: pytest.fail("no record"))
 
 
