@@ -127,6 +127,7 @@ def test_softmax_matches_definition_and_explicit_jacobian(shape, seed):
     dz = A.softmax_backward(G, z, a)
     for r in range(shape[0]):
         J = np.diag(a[r]) - np.outer(a[r], a[r])
+        # rtol 1e-10: Jᵀ·G and a ⊙ (G − Σ G·a) add different terms that cancel where G ⊥ a
         np.testing.assert_allclose(dz[r], J.T @ G[r], rtol=1e-10, atol=1e-15)
 
 

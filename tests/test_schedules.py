@@ -30,14 +30,14 @@ def course_schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interva
 
 def test_course_functions_by_hand():
     assert update_lr(0.5, 0, 1) == 0.5
-    assert update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15)          # 0.1666...
+    assert update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15, abs=0)          # 0.1666...
     # ⌊10/100⌋ = 0: 0.5;  ⌊100/100⌋ = 1: 0.5/1.3 = 0.384615...
     assert schedule_lr_decay(0.5, 10, 0.3, time_interval=100) == 0.5
     assert schedule_lr_decay(0.5, 100, 0.3, time_interval=100) == pytest.approx(0.5 / 1.3,
-                                                                                 rel=1e-15)
+                                                                                 rel=1e-15, abs=0)
     assert schedule_lr_decay(0.5, 999, 1.0) == 0.5                            # ⌊999/1000⌋ = 0
-    assert exponential_lr_decay(0.2, 2) == pytest.approx(0.2 * 0.9025, rel=1e-15)  # 0.95² = 0.9025
-    assert inverse_sqrt_lr_decay(0.2, 4, k=0.5) == pytest.approx(0.05, rel=1e-15)  # 0.5/√4·0.2
+    assert exponential_lr_decay(0.2, 2) == pytest.approx(0.2 * 0.9025, rel=1e-15, abs=0)  # 0.95² = 0.9025
+    assert inverse_sqrt_lr_decay(0.2, 4, k=0.5) == pytest.approx(0.05, rel=1e-15, abs=0)  # 0.5/√4·0.2
 
 
 def test_course_functions_are_bit_identical_to_the_course():
@@ -68,9 +68,9 @@ def test_inverse_time_decay_closed_form(staircase, lr0, decay_steps, rate):
     keras = InverseTimeDecay(lr0, decay_steps, rate, staircase, convention="keras")
     for i in STEPS:
         p = math.floor(i / decay_steps) if staircase else i / decay_steps
-        assert course(i) == pytest.approx(lr0 / (1 + rate * p), rel=1e-15)
+        assert course(i) == pytest.approx(lr0 / (1 + rate * p), rel=1e-15, abs=0)
         # float32: a few roundings of relative size 2⁻²⁴ each
-        assert keras(i) == pytest.approx(lr0 / (1 + rate * p), rel=4e-7)
+        assert keras(i) == pytest.approx(lr0 / (1 + rate * p), rel=4e-7, abs=0)
         assert keras(i) == float(np.float32(keras(i)))   # a float32 number
 
 
@@ -82,8 +82,8 @@ def test_exponential_decay_closed_form(staircase, lr0, decay_steps, rate):
     for i in STEPS[:9]:
         p = math.floor(i / decay_steps) if staircase else i / decay_steps
         want = lr0 * math.exp(p * math.log(rate))
-        assert course(i) == pytest.approx(want, rel=1e-13)  # pow vs exp·log: ~p ulps apart
-        assert keras(i) == pytest.approx(want, rel=2e-5)    # float32 pow of a float32 p ~ 100
+        assert course(i) == pytest.approx(want, rel=1e-13, abs=0)  # pow vs exp·log: ~p ulps apart
+        assert keras(i) == pytest.approx(want, rel=2e-5, abs=0)    # float32 pow of a float32 p ~ 100
 
 
 def test_exponential_decay_is_the_lectures_rule():

@@ -92,7 +92,7 @@ def test_first_step_by_hand(convention, epsilon, expected):
     w = np.array([1.0])
     opt = Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, epsilon=epsilon, convention=convention)
     opt.apply_gradients([(np.array([0.5]), w)])
-    assert w[0] == pytest.approx(expected, rel=1e-15)
+    assert w[0] == pytest.approx(expected, rel=1e-15, abs=0)
     m, v = opt.variables
     assert (m[0], v[0]) == (0.25, 0.0625)
 
@@ -106,7 +106,7 @@ def test_second_course_step_by_hand():
     opt = Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, epsilon=0.0)
     for g in (0.5, 1.0):
         opt.apply_gradients([(np.array([g]), w)])
-    assert w[0] == pytest.approx(0.9 - 0.1 * (5 / 6) / (19 / 28) ** 0.5, rel=1e-15)
+    assert w[0] == pytest.approx(0.9 - 0.1 * (5 / 6) / (19 / 28) ** 0.5, rel=1e-15, abs=0)
 
 
 # ---------------------------------------------------------------- multi-step against the formula
