@@ -113,6 +113,14 @@ def test_relu_backward_is_zero_at_the_kink():
                                   [[0.0, 0.0, 5.0]])
 
 
+def test_leaky_relu_backward_is_the_slope_at_the_kink():
+    """At z = 0 the gradient is the slope, as Keras's (TensorFlow's LeakyReluGrad passes da only
+    where z > 0: tf.GradientTape gives [0.2, 0.2, 1] for keras.activations.leaky_relu at −1, 0, 1)."""
+    z = np.array([[-1.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(
+        A.leaky_relu_backward(np.array([[5.0, 5.0, 5.0]]), z, A.leaky_relu(z)), [[1.0, 1.0, 5.0]])
+
+
 @settings(max_examples=25, deadline=None)
 @given(shape=shapes, seed=seeds)
 def test_softmax_matches_definition_and_explicit_jacobian(shape, seed):
