@@ -15,8 +15,6 @@ import time
 
 import pytest
 
-OPEN_TODAY = pytest.mark.xfail(strict=True, reason="issue 12: a hole of the current sandbox")
-
 from hostile_helpers import (SURVIVOR, TEST_LIMITS, host_processes_with, kill_processes_with,
                              leak_submission, new_token, output_of, require_bwrap, score_of,
                              solution_source, write)
@@ -63,7 +61,6 @@ except BaseException:
     assert report.score == 0, report.output
 
 
-@OPEN_TODAY
 def test_the_answer_key_source_is_not_on_the_sandbox_disk(tmp_path):
     attack = f'''
 import os, sys
@@ -93,7 +90,6 @@ for _root, _dirs, _files in os.walk("/", onerror=None):
 
 # --- 2. escape: a survivor that tampers with the next process's plan -----------------------
 
-@OPEN_TODAY
 def test_a_setsid_survivor_with_a_wiped_environment_neither_outlives_nor_tampers(tmp_path):
     token = new_token()
     host_file = f"/tmp/{token}.alive"
@@ -144,7 +140,6 @@ while time.time() < end:
 
 # --- 3. other students graded at the same time ---------------------------------------------
 
-@OPEN_TODAY
 def test_a_submission_cannot_see_or_kill_a_concurrently_graded_one(tmp_path):
     token = new_token()
     victim = (f'''
@@ -183,7 +178,6 @@ while time.time() < end and not LEAK:
 
 # --- 4. other assignments' course helpers --------------------------------------------------
 
-@OPEN_TODAY
 def test_another_assignments_helper_module_gives_no_solutions(tmp_path):
     text = "import numpy as np\nfrom dnn_app_utils_v3 import *\n"
     report = grade(write(tmp_path, text), "c1w4_deep_nn", TEST_LIMITS)
@@ -191,7 +185,6 @@ def test_another_assignments_helper_module_gives_no_solutions(tmp_path):
     assert report.score == 0, report.output
 
 
-@OPEN_TODAY
 def test_another_assignments_helper_function_scores_nothing(tmp_path):
     text = (solution_source() + "\nfrom planar_utils import sigmoid\n"
             "from reg_utils import sigmoid as _s\n")
@@ -199,7 +192,6 @@ def test_another_assignments_helper_function_scores_nothing(tmp_path):
     assert score_of(report, "sigmoid") == 0, output_of(report, "sigmoid")
 
 
-@OPEN_TODAY
 def test_helper_solutions_cannot_be_read_from_the_sandbox_files(tmp_path):
     text = '''
 import os, sys
@@ -235,7 +227,6 @@ for _name in ("linear_forward", "linear_activation_forward", "L_model_forward", 
 
 # --- 5. the grader's own modules inside the sandbox ----------------------------------------
 
-@OPEN_TODAY
 def test_patching_the_grader_modules_does_not_hide_an_in_place_change(tmp_path):
     text = solution_source().replace("    x = x / x_norm\n", "    x /= x_norm\n") + '''
 import sys

@@ -11,8 +11,6 @@ import time
 
 import pytest
 
-OPEN_TODAY = pytest.mark.xfail(strict=True, reason="issue 12: a hole of the current sandbox")
-
 from hostile_helpers import (SURVIVOR, TEST_LIMITS, host_processes_with, kill_processes_with,
                              leak_submission, new_token, output_of, require_bwrap, score_of,
                              solution_source, write)
@@ -45,7 +43,6 @@ def bwrap():
 
 # --- 6. the grader trusts nothing the child sends ------------------------------------------
 
-@OPEN_TODAY
 def test_forged_ready_messages_do_not_move_the_loading_deadline(tmp_path):
     attack = FORGE + '''
 import time
@@ -58,10 +55,9 @@ LEAK = True
     report = grade(write(tmp_path, leak_submission(attack)), "c1w2_numpy_basics", TEST_LIMITS)
     assert report.error is None
     assert report.score == 0, report.output
-    assert "loading" in report.output
+    assert "loading" in report.output.lower()
 
 
-@OPEN_TODAY
 def test_oversized_forged_messages_are_refused(tmp_path):
     attack = FORGE + '''
 for _ in range(20):
@@ -76,16 +72,14 @@ LEAK = True
     assert "bytes" in report.output and "limit" in report.output
 
 
-@OPEN_TODAY
 def test_a_huge_exception_message_is_cut_short(tmp_path):
-    text = solution_source() + '\ndef sigmoid(x):\n    raise ValueError("\\n" * 2_000_000)\n'
+    text = solution_source() + '\ndef basic_sigmoid(x):\n    raise ValueError("\\n" * 2_000_000)\n'
     report = grade(write(tmp_path, text), "c1w2_numpy_basics", TEST_LIMITS)
     assert report.error is None
     assert report.score == 90
-    assert len(output_of(report, "sigmoid")) < 10_000
+    assert len(output_of(report, "basic_sigmoid")) < 10_000
 
 
-@OPEN_TODAY
 def test_an_uncomparable_value_fails_only_its_case(tmp_path):
     text = (solution_source("c2w2_optimization")
             + "\ndef update_lr(learning_rate0, epoch_num, decay_rate):\n    return 10**100\n")
@@ -115,7 +109,6 @@ def L2(yhat, y):
     assert report.score == 85
 
 
-@OPEN_TODAY
 def test_a_huge_broadcast_view_fails_its_case_with_a_clear_message(tmp_path):
     text = (solution_source()
             + "\ndef L1(yhat, y):\n    return np.broadcast_to(np.float64(1), (2**31,))\n")
@@ -182,13 +175,12 @@ def test_leftovers_the_submission_loaded_normally(leftovers):
     assert report.score == 100, report.output
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=OPEN_TODAY) for k in ("files", "processes", "shm")] + ["socket"])
+@pytest.mark.parametrize("kind", ["files", "processes", "shm", "socket"])
 def test_nothing_is_left_behind(leftovers, kind):
     _, found = leftovers
     assert not found[kind], found
 
 
-@OPEN_TODAY
 def test_memory_is_bounded_for_the_whole_process_tree(tmp_path):
     attack = '''
 import os, time
