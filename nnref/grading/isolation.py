@@ -76,12 +76,14 @@ def namespace_args() -> list[str]:
 def command(runner_files: dict[str, str], packages: tuple[str, ...], uid: int | None,
             tmp_mb: int, fd: int) -> list[str]:
     """The full command line; ``runner_files`` maps names in /sandbox to host files."""
-    cmd = [bwrap_path()] + namespace_args() + list(_view(tuple(packages)))
+    # the private /tmp first: a package installed under the host's /tmp is bound over it
+    cmd = [bwrap_path()] + namespace_args() + ["--tmpfs", "/", "--perms", "1777", "--size",
+                                               str(int(tmp_mb) << 20), "--tmpfs", "/tmp"]
+    cmd += list(_view(tuple(packages)))
     cmd += ["--perms", "0755", "--dir", INSIDE]
     for name, source in sorted(runner_files.items()):
         cmd += ["--ro-bind", source, f"{INSIDE}/{name}"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(int(tmp_mb) << 20),
-            "--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", "/tmp"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", "/tmp"]
     if uid is not None:
         cmd += [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
@@ -108,7 +110,7 @@ def sys_path(packages: tuple[str, ...]) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def _view(packages: tuple[str, ...]) -> tuple[str, ...]:
-    args = ["--tmpfs", "/"]
+    args = []
     binds = {interpreter()}
     binds.update(_shared_library_folders())
     binds.update(stdlib_paths())
@@ -137,7 +139,7 @@ def _ancestors(binds) -> list[str]:
     found = set()
     for path in binds:
         parent = os.path.dirname(path)
-        while parent not in ("/", "") and not any(parent.startswith(b + "/") or parent == b
+        while parent not in ("/", "", "/tmp") and not any(parent.startswith(b + "/") or parent == b
                                                   for b in binds):
             found.add(parent)
             parent = os.path.dirname(parent)

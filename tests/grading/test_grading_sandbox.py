@@ -265,3 +265,28 @@ def test_message_size_and_count_are_bounded():
     with pytest.raises(ProtocolError, match="more than 8 messages"):
         for _ in range(9):
             protocol.count(b"{}", header=True)
+
+
+def test_grader_packages_inside_a_bound_folder_are_hidden(tmp_path, monkeypatch):
+    """nnref installed (not editable) next to the standard library, or in its site-packages:
+    the folder is bound, the packages in it are covered by an empty tmpfs."""
+    from nnref.grading import isolation
+
+    if isolation.problem():
+        skip_or_fail(isolation.problem())
+    lib = tmp_path / "lib"
+    for package in ("nnref", "tf_parity", "site-packages/nnref"):
+        (lib / package).mkdir(parents=True)
+        (lib / package / "course.py").write_text("ANSWER = 42\n", encoding="utf-8")
+    real = isolation.stdlib_paths()
+    monkeypatch.setattr(isolation, "stdlib_paths", lambda: real + (str(lib),))
+    isolation._view.cache_clear()
+    probe = tmp_path / "probe.py"
+    probe.write_text(f"import os\ndef f():\n    return sorted(os.listdir({str(lib)!r})), "
+                     f"[os.listdir(os.path.join({str(lib)!r}, p)) for p in "
+                     "('nnref', 'tf_parity', 'site-packages')]\n", encoding="utf-8")
+    try:
+        run = run_submission(load_submission(probe), [Call(0, "f", 1, (), {})], (), LIMITS)
+    finally:
+        isolation._view.cache_clear()
+    assert run.outcomes[0].value == (["nnref", "site-packages", "tf_parity"], [[], [], []])
