@@ -11,7 +11,7 @@ import time
 from nnref.grading import channel, isolation
 from nnref.grading.child import wire
 from nnref.grading.outcomes import LIMIT_NOTES, CallOutcome, SandboxRun, Setup
-from nnref.grading.slots import Cgroup, UidSlot
+from nnref.grading.slots import Cgroup, UidSlot, rss_of
 
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
 EXIT_RUNNER_ERROR = 70   # runner.EXIT_RUNNER_ERROR
@@ -32,6 +32,7 @@ class SandboxProcess:
         self.failure = ""
         self.failure_status = "crashed"
         self.waiting = None                  # a result header whose npz frame comes next
+        self.watched = None                  # a uid whose memory the grader watches itself
 
     def communicate(self, plan: bytes, run: SandboxRun) -> "SandboxProcess":
         plan_fd = os.memfd_create("nnref-plan")  # written now, read once by the runner (stdin)
@@ -52,6 +53,8 @@ class SandboxProcess:
             finally:
                 os.close(write_fd)
                 os.close(plan_fd)
+            # without a cgroup, the grader itself watches the memory of the sandbox's uid
+            self.watched = uid if uid is not None and not (cgroup and cgroup.folders) else None
             try:
                 self._read(proc, read_fd, run)
             finally:
@@ -96,12 +99,19 @@ class SandboxProcess:
     def _read(self, proc, fd, run: SandboxRun) -> None:
         reader = wire.FrameReader(wire.MAX_BYTES + (1 << 20))
         eof = False
+        next_check = 0.0
         while True:
             now = time.monotonic()
             limit = self.protocol.limit()
             if now >= limit:
                 self._stop("timeout", self._timeout_text(limit == self.protocol.deadline))
                 return
+            if self.watched is not None and now >= next_check:
+                next_check = now + 0.1
+                if rss_of(self.watched) > self.limits.memory_mb << 20:
+                    run.limits_hit.append("memory")
+                    self._stop("crashed", LIMIT_NOTES["memory"].format(limits=self.limits))
+                    return
             if eof:  # the pipe is closed: wait for the process itself
                 if proc.poll() is not None:
                     break

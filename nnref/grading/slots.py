@@ -10,7 +10,9 @@ released.
 Cgroups: where a cgroup (v2, or v1's memory and pids controllers) can be created under the
 grader's own, the sandbox's whole process tree gets one: memory (``memory.max`` or
 ``memory.limit_in_bytes``) and process count (``pids.max``) are bounded for all its processes
-together, and :meth:`Cgroup.events` says afterwards whether a limit was hit.
+together, and :meth:`Cgroup.events` says afterwards whether a limit was hit. Where none can
+be made, the grader sums the resident memory of the sandbox's uid every 0.1 s instead
+(:func:`rss_of`) and stops the sandbox above the limit.
 """
 from __future__ import annotations
 
@@ -71,21 +73,35 @@ class UidSlot:
         return False
 
 
-def processes_of(uid: int) -> list[int]:
-    found = []
+def _statuses(uid: int):
+    """``(pid, status lines)`` of every process whose real uid is ``uid``."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/status", "rb") as f:
-                for line in f:
-                    if line.startswith(b"Uid:"):
-                        if int(line.split()[1]) == uid:
-                            found.append(int(entry))
-                        break
-        except (OSError, ValueError, IndexError):
-            pass
-    return found
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith(b"Uid:"):
+                if int(line.split()[1]) == uid:
+                    yield int(entry), lines
+                break
+
+
+def processes_of(uid: int) -> list[int]:
+    return [pid for pid, _ in _statuses(uid)]
+
+
+def rss_of(uid: int) -> int:
+    """Resident memory of all the processes of ``uid``, in bytes (where no cgroup counts it)."""
+    total = 0
+    for _, lines in _statuses(uid):
+        for line in lines:
+            if line.startswith(b"VmRSS:"):
+                total += int(line.split()[1]) << 10  # kB
+    return total
 
 
 def kill_uid(uid: int) -> None:

@@ -210,3 +210,25 @@ LEAK = len(_got) == 4
     assert report.error is None
     assert report.score == 0, report.output
     assert "memory" in report.output
+
+
+def test_without_a_cgroup_the_grader_watches_the_memory_of_the_uid(tmp_path, monkeypatch):
+    from nnref.grading import process
+
+    if os.geteuid() != 0:
+        pytest.skip("the sandbox has a uid of its own only when the grader runs as root")
+
+    class NoCgroup:
+        folders = []
+
+        def __init__(self, *args):
+            pass
+
+        def events(self):
+            return []
+
+        def remove(self):
+            pass
+
+    monkeypatch.setattr(process, "Cgroup", NoCgroup)
+    test_memory_is_bounded_for_the_whole_process_tree(tmp_path)
