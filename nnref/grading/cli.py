@@ -38,8 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="wall-clock seconds for one call, and for loading the submission "
                              "(default: %(default)s)")
     parser.add_argument("--memory", type=int, default=2048, metavar="MB",
-                        help="memory (address space) limit of the sandbox in MiB "
-                             "(default: %(default)s)")
+                        help="memory limit of the sandbox in MiB, for all its processes "
+                             "together (default: %(default)s)")
     parser.add_argument("--list", action="store_true",
                         help="list the assignments, their graded functions and points")
     parser.add_argument("--quiet", action="store_true", help="no table and no progress bar")

@@ -18,6 +18,8 @@ import fnmatch
 import importlib
 import inspect
 import io
+import os
+import stat
 import threading
 import time
 import traceback
@@ -119,6 +121,9 @@ def grade(submission_path, assignment: str, limits: Limits | None = None, *,
         spec = get_assignment(assignment)
         key = answer_key(spec)
         try:
+            if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+                raise SubmissionError("the submission is not a regular file (a FIFO, a "
+                                      "device...): refused")
             submission = load_submission(path)
         except SubmissionError as exc:
             return _not_graded(path, spec, str(exc), time.perf_counter() - started)

@@ -174,3 +174,12 @@ def test_list_piped_into_a_reader_that_leaves_ends_quietly(reader):
                           capture_output=True, text=True, env=env, cwd=ROOT)
     assert done.stdout.startswith("c1w2_numpy_basics") or reader == "true"
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_a_fifo_given_as_the_submission_is_refused(tmp_path, capsys):
+    fifo = tmp_path / "student.py"
+    os.mkfifo(fifo)
+    results = tmp_path / "results.json"
+    assert main(["grade", str(fifo), "-a", "c1w2_numpy_basics", "--results", str(results),
+                 "--quiet"]) == 0
+    assert "not a regular file" in check_results_file(results)["output"]

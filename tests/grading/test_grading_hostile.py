@@ -140,7 +140,7 @@ while time.time() < end:
 
 # --- 3. other students graded at the same time ---------------------------------------------
 
-def test_a_submission_cannot_see_or_kill_a_concurrently_graded_one(tmp_path):
+def test_a_submission_cannot_see_kill_or_starve_a_concurrently_graded_one(tmp_path):
     token = new_token()
     victim = (f'''
 import ctypes, time
@@ -149,6 +149,13 @@ time.sleep(6)
 ''' + solution_source())
     attack = f'''
 import os, signal, time
+for _ in range(400):  # use up the processes a shared user would have: the victim's watchdog
+    try:              # thread could not start
+        if os.fork() == 0:
+            time.sleep(12)
+            os._exit(0)
+    except OSError:
+        break
 end = time.time() + 8
 while time.time() < end and not LEAK:
     for pid in os.listdir("/proc"):
