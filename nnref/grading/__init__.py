@@ -6,9 +6,12 @@
     write_results(report, "results.json")                 # Gradescope's format
 
 Modules: ``spec`` (what a graded function is), ``assignments/`` (one spec per course module),
-``loading`` (.py / .ipynb), ``sandbox`` (the separate, limited process), ``child/`` (what runs
-inside it), ``compare`` (return values against the answer key), ``grader`` (one submission),
-``batch`` (a folder, in parallel), ``results`` (results.json, table, CSV), ``cli``.
+``loading`` (.py / .ipynb), ``sandbox`` (running a submission's calls), ``isolation``
+(bubblewrap's command line and file view), ``slots`` (a uid and a cgroup per sandbox),
+``helper_files`` (the assignment's own course helpers), ``process`` and ``channel`` (one
+sandbox process and its messages), ``outcomes`` (limits and results of a run), ``child/`` (what
+runs inside it), ``compare`` (return values against the answer key), ``grader`` (one
+submission), ``batch`` (a folder, in parallel), ``results`` (results.json, table, CSV), ``cli``.
 
 The names below are imported on first use, so that ``nnref grade --help`` stays fast.
 """

@@ -2,17 +2,24 @@
 
 A folder's submissions are its ``.py`` and ``.ipynb`` files, and its sub-folders (one per
 student, as platforms export them), each holding one ``.py`` or ``.ipynb`` file (searched
-recursively; a sub-folder with several is graded as not gradable, naming them).
+recursively; a sub-folder with several is graded as not gradable, naming them). A symbolic
+link or anything not a regular file (a FIFO would block the reader) is refused with its own
+error, never followed. Any file name works: each gets its own results file (a name with
+characters other than letters, digits, ``.``, ``_`` and ``-`` gets a hash of the name added),
+and ``summary.csv`` is written whatever happens to single submissions.
 
 Each worker is a thread: the work happens in the sandbox processes, and the answer key is
 computed once, before the workers start.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from nnref.grading.assignments import get_assignment
@@ -27,68 +34,131 @@ def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, s
     """``(name, path or None, problem)`` for each submission in ``folder``, sorted by name."""
     folder = os.fspath(folder)
     found = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    for entry in sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name)):
         if entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.name.lower().endswith(_SUFFIXES):
-            found.append((entry.name, entry.path, ""))
-        elif entry.is_dir():
-            candidates = sorted(
-                os.path.join(root, name)
-                for root, dirs, files in os.walk(entry.path)
-                for name in files
-                if name.lower().endswith(_SUFFIXES) and not name.startswith(".")
-                and ".ipynb_checkpoints" not in root)
-            if len(candidates) == 1:
-                found.append((entry.name, candidates[0], ""))
-            elif candidates:
-                names = ", ".join(os.path.relpath(c, entry.path) for c in candidates[:5])
-                found.append((entry.name, None, f"several candidate files ({names})"))
-            else:
-                found.append((entry.name, None, "no .py or .ipynb file"))
+        if entry.is_dir(follow_symlinks=False):
+            found.append(_one_in_folder(entry.name, entry.path))
+        elif entry.name.lower().endswith(_SUFFIXES):
+            found.append((entry.name, *_regular(entry.path)))
     return found
 
 
+def _one_in_folder(name: str, path: str) -> tuple[str, str | None, str]:
+    candidates = sorted(
+        os.path.join(root, file)
+        for root, dirs, files in os.walk(path)  # symbolic links to folders are not followed
+        for file in files
+        if file.lower().endswith(_SUFFIXES) and not file.startswith(".")
+        and ".ipynb_checkpoints" not in root)
+    if len(candidates) == 1:
+        return (name, *_regular(candidates[0]))
+    if candidates:
+        names = ", ".join(_printable(os.path.relpath(c, path)) for c in candidates[:5])
+        return name, None, f"several candidate files ({names})"
+    return name, None, "no .py or .ipynb file"
+
+
+def _regular(path: str) -> tuple[str | None, str]:
+    """``(path, "")`` for a regular file, else ``(None, why it is refused)``."""
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        return None, "the submission is a symbolic link, not the student's own file: refused"
+    if not stat.S_ISREG(mode):
+        return None, "the submission is not a regular file (a FIFO, a device...): refused"
+    return path, ""
+
+
+def _printable(name: str) -> str:
+    """``name`` as valid UTF-8 (bytes that were not UTF-8 become U+FFFD)."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
 def _safe_name(name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", name).strip("._") or "submission"
+    return re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._") or "submission"
+
+
+def results_names(names: list[str]) -> list[str]:
+    """One distinct results-file stem per submission name (``jo~ann.py`` is not ``jo_ann.py``)."""
+    stems, used = [], set()
+    for name in names:
+        stem = _safe_name(name)
+        if stem != name:
+            stem += "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+        unique, k = stem, 1
+        while unique.lower() in used:  # case-insensitive file systems too
+            k += 1
+            unique = f"{stem}-{k}"
+        used.add(unique.lower())
+        stems.append(unique)
+    return stems
+
+
+def check_output_dir(output_dir) -> None:
+    """Make ``output_dir`` and check that files can be written there, before any grading."""
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+        probe = os.path.join(output_dir, f".nnref-write-check-{os.getpid()}")
+        with open(probe, "w", encoding="utf-8"):
+            pass
+        os.remove(probe)
+    except OSError as exc:
+        raise ValueError(f"output_dir must be a folder where files can be written. "
+                         f"Received: output_dir={os.fspath(output_dir)!r} "
+                         f"({exc.strerror or exc})") from None
+
+
+def _refused(name: str, spec, problem: str) -> GradeReport:
+    return GradeReport(
+        name, spec.name,
+        [TestResult(f.name, 0.0, f.points, f"{f.name}: 0/{f.points:g}\nFAIL  not graded: "
+                    f"{problem}") for f in spec.functions],
+        f"The submission could not be graded: {problem}", 0.0)
 
 
 def grade_folder(folder, assignment: str, output_dir, *, workers: int = 1,
-                 limits: Limits | None = None, progress: bool = True) -> list[GradeReport]:
+                 limits: Limits | None = None, progress: bool = True,
+                 trusted: bool = False) -> list[GradeReport]:
     """Grade every submission in ``folder``; writes ``output_dir/<name>.results.json`` and
-    ``output_dir/summary.csv``. Returns the reports in the folder's order."""
+    ``output_dir/summary.csv``. Returns the reports in the folder's order. ``trusted``: see
+    :func:`nnref.grading.grader.grade`."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer. Received: workers={workers!r}")
     spec = get_assignment(assignment)
+    check_output_dir(output_dir)
     answer_key(spec)  # once, here, rather than in the first worker while the others wait
     submissions = find_submissions(folder)
-    os.makedirs(output_dir, exist_ok=True)
+    stems = results_names([name for name, _, _ in submissions])
     reports: dict[int, GradeReport] = {}
 
     def work(index: int) -> int:
         name, path, problem = submissions[index]
-        if path is None:
-            reports[index] = GradeReport(
-                name, spec.name,
-                [TestResult(f.name, 0.0, f.points, f"{f.name}: 0/{f.points:g}\nFAIL  not graded: "
-                            f"{problem}") for f in spec.functions],
-                f"The submission could not be graded: {problem}", 0.0)
-        else:
-            report = grade(path, spec.name, limits)
-            report.submission = name
-            reports[index] = report
-        write_results(reports[index], os.path.join(output_dir, f"{_safe_name(name)}.results.json"))
+        try:
+            if path is None:
+                reports[index] = _refused(_printable(name), spec, problem)
+            else:
+                reports[index] = grade(path, spec.name, limits, trusted=trusted)
+        except Exception as exc:  # grade() never raises; this is the last net
+            reports[index] = _refused(_printable(name), spec, f"grader error: {exc}")
+            reports[index].error = f"{type(exc).__name__}: {exc}"
+            reports[index].extra["traceback"] = traceback.format_exc(limit=8)
+        reports[index].submission = _printable(name)
+        write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
         return index
 
     bar = _progress_bar(len(submissions), progress)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(work, i) for i in range(len(submissions))]):
-            future.result()
-            bar.update(1)
-    bar.close()
-    ordered = [reports[i] for i in range(len(submissions))]
-    write_atomic(os.path.join(output_dir, "summary.csv"), summary_csv(ordered))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in as_completed([pool.submit(work, i) for i in range(len(submissions))]):
+                future.result()
+                bar.update(1)
+    finally:  # summary.csv is written even when grading is interrupted
+        bar.close()
+        ordered = [reports[i] if i in reports else
+                   _refused(_printable(submissions[i][0]), spec, "not graded (interrupted)")
+                   for i in range(len(submissions))]
+        write_atomic(os.path.join(output_dir, "summary.csv"), summary_csv(ordered))
     if progress:
         print(f"graded {len(ordered)} submissions in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)

@@ -4,8 +4,12 @@
     nnref grade FOLDER --assignment NAME --workers K [--output-dir DIR]
     nnref grade --list
 
+Submissions run under bubblewrap (see docs/grading.md); where it is missing or not permitted,
+nothing is graded unless ``--trusted`` says the submissions are trusted code.
+
 Exit status: 0 when the grading ran (whatever the score), 1 when the grader itself failed
-(a results.json with a score of 0 and the error is still written), 2 for a usage error.
+(a results.json with a score of 0 and the error is still written), 2 for a usage error
+(checked before any grading starts, output locations included).
 """
 from __future__ import annotations
 
@@ -34,11 +38,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="wall-clock seconds for one call, and for loading the submission "
                              "(default: %(default)s)")
     parser.add_argument("--memory", type=int, default=2048, metavar="MB",
-                        help="memory (address space) limit of the sandbox in MiB "
-                             "(default: %(default)s)")
+                        help="memory limit of the sandbox in MiB, for all its processes "
+                             "together (default: %(default)s)")
     parser.add_argument("--list", action="store_true",
                         help="list the assignments, their graded functions and points")
     parser.add_argument("--quiet", action="store_true", help="no table and no progress bar")
+    parser.add_argument("--trusted", action="store_true",
+                        help="run the submissions WITHOUT the sandbox (when bubblewrap is not "
+                             "available): only for code you trust, since it can read and change "
+                             "everything your user can")
 
 
 def list_text() -> str:
@@ -54,9 +62,14 @@ def list_text() -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        print(list_text())
+        try:
+            print(list_text(), flush=True)
+        except BrokenPipeError:  # `nnref grade --list | head`: the reader has left
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    from nnref.grading import isolation
     from nnref.grading.assignments import get_assignment
+    from nnref.grading.batch import check_output_dir
     from nnref.grading.sandbox import Limits
 
     if not args.submission or not args.assignment:
@@ -73,9 +86,41 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.exists(args.submission):
         print(f"nnref grade: no such file or folder: {args.submission}", file=sys.stderr)
         return 2
+    try:
+        if os.path.isdir(args.submission):
+            check_output_dir(args.output_dir)
+        else:
+            _check_results_path(args.results)
+    except ValueError as exc:
+        print(f"nnref grade: {exc}", file=sys.stderr)
+        return 2
+    if args.trusted:
+        print("nnref grade: --trusted: the submissions run WITHOUT the sandbox and can read and "
+              "change everything this user can; use it only for code you trust", file=sys.stderr)
+    elif isolation.problem():
+        print(f"nnref grade: refusing to run untrusted submissions: {isolation.problem()}. "
+              "(--trusted runs them without isolation, for code you trust only)", file=sys.stderr)
+        return 2
     if os.path.isdir(args.submission):
         return _run_folder(args, limits)
     return _run_one(args, limits)
+
+
+def _check_results_path(path: str) -> None:
+    """``--results`` must be a file that can be written (missing folders are made): checked
+    before the grading starts."""
+    existing = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    problem = ("it is a folder" if os.path.isdir(path) else
+               f"{existing} is not a folder" if not os.path.isdir(existing) else
+               f"the folder {existing} is not writable"
+               if not os.access(existing, os.W_OK | os.X_OK) else
+               "it exists and is not writable"
+               if os.path.exists(path) and not os.access(path, os.W_OK) else None)
+    if problem:
+        raise ValueError(f"--results must be a file that can be written ({problem}). "
+                         f"Received: --results={path!r}")
 
 
 def _run_one(args, limits) -> int:
@@ -83,7 +128,7 @@ def _run_one(args, limits) -> int:
     from nnref.grading.results import GradeReport, format_table, write_results
 
     try:
-        report = grade(args.submission, args.assignment, limits)
+        report = grade(args.submission, args.assignment, limits, trusted=args.trusted)
     except BaseException as exc:  # grade() reports its own failures; this is the last net
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -107,7 +152,8 @@ def _run_folder(args, limits) -> int:
 
     try:
         reports = grade_folder(args.submission, args.assignment, args.output_dir,
-                               workers=args.workers, limits=limits, progress=not args.quiet)
+                               workers=args.workers, limits=limits, progress=not args.quiet,
+                               trusted=args.trusted)
     except ValueError as exc:
         print(f"nnref grade: {exc}", file=sys.stderr)
         return 2

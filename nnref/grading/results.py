@@ -80,6 +80,7 @@ class GradeReport:
                        "status": t.status, "output": _text(t.output), "visibility": t.visibility}
                       for t in self.tests],
             "extra_data": _plain(dict(self.extra, assignment=self.assignment,
+                                      submission=self.submission,
                                       grader=f"nnref {__version__}", error=self.error)),
         }
 

@@ -120,3 +120,66 @@ def test_folder_mode_grades_in_parallel_and_writes_a_csv_summary(tmp_path, capsy
     assert "several candidate files (one.py, two.py)" in b["output"]
     c = check_results_file(out_dir / "student_c.results.json")
     assert "no .py or .ipynb file" in c["output"]
+
+
+def test_without_bubblewrap_untrusted_submissions_are_refused(monkeypatch, capsys, tmp_path):
+    from nnref.grading import isolation
+
+    monkeypatch.setattr(isolation, "problem", lambda: "bubblewrap (bwrap) is not installed; "
+                        "install it with: " + isolation.BWRAP_INSTALL)
+    results = tmp_path / "results.json"
+    assert main(["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--results", str(results)]) == 2
+    err = capsys.readouterr().err
+    assert "refusing to run untrusted submissions" in err
+    assert "apt-get install -y bubblewrap" in err and "--trusted" in err
+    assert not results.exists()
+    assert main(["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--results", str(results),
+                 "--trusted", "--quiet"]) == 0
+    assert "WITHOUT the sandbox" in capsys.readouterr().err
+    assert check_results_file(results)["score"] == 100
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--results", "{tmp}", "--results must be a file that can be written (it is a folder)"),
+    ("--results", "{tmp}/afile/results.json", "is not a folder"),
+    ("--output-dir", "{tmp}/afile", "output_dir must be a folder where files can be written"),
+])
+def test_output_locations_are_checked_before_any_grading(option, value, message, tmp_path,
+                                                         monkeypatch, capsys):
+    import nnref.grading.batch as batch
+    import nnref.grading.grader as grader
+
+    def never(*args, **kwargs):
+        raise AssertionError("grading started")
+
+    monkeypatch.setattr(grader, "grade", never)
+    monkeypatch.setattr(batch, "grade", never)
+    (tmp_path / "afile").write_text("not a folder")
+    target = SOLUTION if option == "--results" else os.path.dirname(SOLUTION)
+    assert main(["grade", target, "-a", "c1w2_numpy_basics", option,
+                 value.format(tmp=tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("reader", ["head -1", "true"])  # `true` leaves before the first write
+def test_list_piped_into_a_reader_that_leaves_ends_quietly(reader):
+    import subprocess
+    import sys
+
+    from grading_helpers import ROOT
+
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run(f"{sys.executable} -m nnref grade --list | {reader}", shell=True,
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.stdout.startswith("c1w2_numpy_basics") or reader == "true"
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_a_fifo_given_as_the_submission_is_refused(tmp_path, capsys):
+    fifo = tmp_path / "student.py"
+    os.mkfifo(fifo)
+    results = tmp_path / "results.json"
+    assert main(["grade", str(fifo), "-a", "c1w2_numpy_basics", "--results", str(results),
+                 "--quiet"]) == 0
+    assert "not a regular file" in check_results_file(results)["output"]

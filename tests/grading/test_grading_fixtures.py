@@ -15,7 +15,6 @@ import pytest
 from grading_helpers import FIXTURES, TEST_LIMITS
 from nnref.grading import grade_folder
 
-IS_ROOT = os.geteuid() == 0
 CANARY = "/nnref_grading_escape_canary.txt"  # write_outside.py tries to create it
 
 # fixture -> (assignment, expected score, [(test name or "output", message substring), ...])
@@ -55,8 +54,7 @@ EXPECTED = {
                          ("output", "import of 'nnref' is blocked while grading")]),
     "import_tf_parity.py": ("c1w2_numpy_basics", 100, [("output", "Blocked import: tf_parity")]),
     "write_outside.py": ("c1w2_numpy_basics", 100,
-                         [("output", "BLOCKED ../escape.txt PermissionError") if IS_ROOT else
-                          ("output", "the submission wrote outside its working folder: escape.txt")]),
+                         [("output", "BLOCKED ../escape.txt")]),
     "monkeypatch_numpy.py": ("c1w2_numpy_basics", 70,
                              [("L1", "loss: expected 1.1, received 0.22"),
                               ("normalize_rows", "changed its input x in place")]),
@@ -149,15 +147,22 @@ def test_processes_left_running_are_all_ended(graded):
     pids = [int(p) for line in report.output.splitlines() if line.strip().startswith("PIDS ")
             for p in line.split()[1:]]
     assert len(pids) == 9  # three cases, each a subprocess, a fork and a setsid fork
-    assert [pid for pid in pids if _alive(pid)] == []
+    marked = []  # the ids above are the sandbox's own: look for the marker on the host
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if b"nnref-leftover-fixture" in f.read() and _alive(int(entry)):
+                    marked.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    assert marked == []
 
 
 def test_writes_outside_the_sandbox_do_not_land(graded):
     report, _ = graded["write_outside.py"]
     assert not os.path.exists(CANARY)
-    if IS_ROOT:  # the sandbox ran as nobody: both writes were refused
-        assert "BLOCKED /nnref_grading_escape_canary.txt PermissionError" in report.output
-        assert "wrote outside its working folder" not in report.output
+    # the sandbox's file system is read-only outside its own /tmp: both writes were refused
+    assert "BLOCKED /nnref_grading_escape_canary.txt" in report.output
 
 
 def test_monkeypatching_numpy_in_the_sandbox_leaves_the_grader_alone(graded):

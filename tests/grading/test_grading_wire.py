@@ -140,3 +140,18 @@ def test_any_numeric_array_roundtrips_exactly(array):
     out = roundtrip({"x": [array]})["x"][0]
     assert out.dtype == array.dtype and out.shape == array.shape
     np.testing.assert_array_equal(out, array)
+
+
+def test_arrays_over_the_size_limit_are_refused_by_name():
+    view = np.broadcast_to(np.float64(1), (2**31,))  # 16 GiB, without the memory
+    with pytest.raises(wire.WireError, match="too large to send: an array of 2147483648 elements"):
+        wire.encode([np.ones(3), view])
+
+
+def test_a_second_value_continues_the_first_ones_archive():
+    tag, arrays = wire.encode(np.ones(2))
+    after, arrays = wire.encode([np.zeros(3), {"b": np.arange(2)}], arrays)
+    assert sorted(arrays) == ["a0", "a1", "a2"]
+    assert np.array_equal(wire.decode(tag, arrays), np.ones(2))
+    decoded = wire.decode(after, arrays)
+    assert np.array_equal(decoded[0], np.zeros(3)) and np.array_equal(decoded[1]["b"], [0, 1])

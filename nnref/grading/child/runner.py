@@ -1,25 +1,27 @@
 """The sandbox's main program: load a submission and call its functions on the grader's inputs.
 
-Run by the grader as ``python -I runner.py WORKDIR FD`` in a fresh interpreter, in its own
-session, with ``WORKDIR`` (a fresh temporary folder) as the working directory and a scrubbed
-environment. ``WORKDIR/plan.json`` and ``WORKDIR/inputs.npz`` say what to do; every result goes
-back to the grader through the pipe ``FD`` as framed messages (see ``wire.py``):
+Run by the grader as ``python -I -S runner.py FD`` inside the sandbox (see
+``nnref/grading/isolation.py``): already in its own namespaces, as a uid of its own, with a
+read-only view of the file system and a private ``/tmp`` as working folder. The plan (what to
+run, and the inputs) arrives on stdin, written by the grader before this program starts, read
+once and never again; every result goes back through the pipe ``FD`` as framed messages (see
+``wire.py``):
 
-    {"event": "ready", "notes": [...]}                          limits set, privileges dropped
+    {"event": "ready"}                                          limits set
     {"event": "loaded", "errors": [...], "stopped": str|null}    the submission was executed
     {"event": "start", "id": 3}                                 call 3 begins
-    {"event": "result", "id": 3, "status": ..., ...} [+ npz]    call 3 ended
+    {"event": "result", "id": 3, "status": ..., ...} [+ npz]    call 3 ended (with its inputs
+                                                                as they are after the call)
     {"event": "timeout", "id": 3}                               call 3 ran out of time
     {"event": "finished"}
 
-Before any student code runs, this program: sets the resource limits (address space, CPU time,
-file size, no core dumps, and a process count when privileges are dropped); when started as
-root, moves into an empty network namespace and becomes ``nobody`` keeping only the capability
-to read files (so the interpreter and NumPy stay importable but nothing outside the sandbox's
-own folder and ``/tmp`` is writable); caps what ``sys.stdout``/``sys.stderr`` keep; and blocks
-``import nnref`` / ``import tf_parity``. Each call is seeded (``np.random.seed(seed)``, as the
-grader does before calling the course's function) and limited in wall-clock time by a watchdog
-thread that ends the process.
+Nothing here is a security boundary (the submission runs in this interpreter and can change
+anything in it); the grader trusts none of these messages. Before any student code runs, this
+program sets the resource limits (address space, CPU time, file size, processes, no core
+dumps), caps what ``sys.stdout``/``sys.stderr`` keep, and serves the course's helper modules
+(and refuses ``import nnref`` with a clear message). Each call is seeded (``np.random.seed(seed)``,
+as the grader does before calling the course's function) and limited in wall-clock time by a
+watchdog thread that ends the process (the grader enforces its own deadlines too).
 
 It imports only the standard library, NumPy and its sibling files, loaded by path.
 """
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import ctypes
 import errno
 import importlib.abc
 import importlib.machinery
@@ -86,47 +87,8 @@ def set_limits(limits: dict) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))  # SIGXCPU at soft, SIGKILL at hard
     if limits.get("file_bytes"):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)  # SIGXFSZ past it
-
-
-_CAP_DAC_READ_SEARCH = 2
-_PR_SET_KEEPCAPS = 8
-_PR_SET_NO_NEW_PRIVS = 38
-_CLONE_NEWNET = 0x40000000
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                ("inheritable", ctypes.c_uint32)]
-
-
-def drop_privileges(uid: int, gid: int, max_processes: int) -> list[str]:
-    """Root only: leave the network, become ``uid``:``gid`` keeping CAP_DAC_READ_SEARCH.
-
-    Keeping that one capability lets the interpreter import modules from folders that
-    ``nobody`` cannot read (a root-owned Python install); it grants no write access. It is not
-    passed on to programs the submission executes. Returns notes for the report.
-    """
-    notes = []
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(_CLONE_NEWNET) != 0:
-        notes.append(f"no private network namespace (errno {ctypes.get_errno()})")
-    resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
-    if libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_KEEPCAPS) failed")
-    os.setgroups([])
-    os.setgid(gid)
-    os.setuid(uid)  # real, effective and saved ids: no way back to root
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    data = (_CapData * 2)()
-    data[0].effective = data[0].permitted = 1 << _CAP_DAC_READ_SEARCH
-    if libc.capset(ctypes.byref(header), data) != 0:
-        raise OSError(ctypes.get_errno(), "capset failed")
-    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    return notes
+    if limits.get("max_processes"):  # counts this sandbox's uid only (a uid of its own)
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_processes"],) * 2)
 
 
 class CappedOutput(io.TextIOBase):
@@ -259,6 +221,10 @@ def _student_traceback(exc: BaseException, max_frames: int = 6) -> str:
     return "".join(lines).rstrip()
 
 
+def _cap(text: str, limit: int = 4000) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+
+
 def _one_line_error(exc: BaseException, label: str, kind: str) -> str:
     """``"line 8: NameError: ..."`` (a .py file) or ``"cell 3, line 2: ..."`` (a notebook)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
@@ -267,7 +233,7 @@ def _one_line_error(exc: BaseException, label: str, kind: str) -> str:
     if frames:
         where = f"line {frames[-1].lineno}" if kind == "py" else f"{label}, line {frames[-1].lineno}"
     message = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
-    return f"{where}: {message}"
+    return _cap(f"{where}: {message}")
 
 
 def _register_source(filename: str, code: str) -> None:
@@ -341,7 +307,7 @@ def run_call(call, args, kwargs, module, wire, channel, watchdog, streams, guard
         try:
             value = fn(*given_args, **given_kwargs)
         except BaseException as exc:
-            header.update(status="raised", error=_student_traceback(exc),
+            header.update(status="raised", error=_cap(_student_traceback(exc)),
                           exception=type(exc).__name__,
                           limit=("memory" if isinstance(exc, MemoryError) else
                                  "file size" if isinstance(exc, OSError) and exc.errno == errno.EFBIG
@@ -354,9 +320,10 @@ def run_call(call, args, kwargs, module, wire, channel, watchdog, streams, guard
                 header.update(status="unencodable",
                               detail=f"the return value cannot be sent to the grader: {exc}")
         header["seconds"] = time.perf_counter() - started
-        changed = wire.changed_paths(tuple(args), tuple(given_args))
-        changed += wire.changed_paths(kwargs, given_kwargs)
-        header["changed"] = [list(path) for path in changed]
+        try:  # the grader compares them with the inputs it sent: changed in place?
+            header["after"], arrays = wire.encode([list(given_args), given_kwargs], arrays)
+        except Exception as exc:
+            header["after_error"] = str(exc)[:200]
         header["blocked_imports"] = guard.attempts[attempts_before:]
         for stream in streams:
             stream.flush()
@@ -365,17 +332,21 @@ def run_call(call, args, kwargs, module, wire, channel, watchdog, streams, guard
     channel.send(header, arrays)
 
 
+def read_plan(fd: int = 0) -> tuple[dict, bytes]:
+    """The plan on stdin: a JSON frame, then the inputs' npz frame (see ``wire.frame``)."""
+    data = bytearray()
+    while chunk := os.read(fd, 1 << 20):
+        data += chunk
+    os.close(fd)
+    os.open(os.devnull, os.O_RDONLY)  # fd 0 again, for code that reads stdin
+    size = int.from_bytes(data[:4], "big")
+    return json.loads(bytes(data[4:4 + size])), bytes(data[8 + size:])
+
+
 def main() -> None:
-    workdir, fd = sys.argv[1], int(sys.argv[2])
-    os.chdir(workdir)
-    with open("plan.json", encoding="utf-8") as f:
-        plan = json.load(f)
-    notes = []
-    if plan.get("drop_to"):
-        try:
-            notes += drop_privileges(*plan["drop_to"], plan["limits"]["max_processes"])
-        except (OSError, AttributeError) as exc:  # AttributeError: no capset/unshare in this libc
-            notes.append(f"could not drop root privileges ({exc}): the submission ran as root")
+    fd = int(sys.argv[1])
+    plan, npz = read_plan()
+    sys.path[:] = plan["sys_path"]  # the standard library and the assignment's packages
     set_limits(plan["limits"])
 
     wire = _load_sibling("wire")
@@ -383,14 +354,11 @@ def main() -> None:
     import numpy as np  # after the limits: the submission's NumPy is this one
 
     channel = Channel(fd, wire)
-    channel.send({"event": "ready", "notes": notes, "uid": os.getuid()})
+    channel.send({"event": "ready"})
 
-    with open("inputs.npz", "rb") as f:
-        arrays = wire.arrays_from_bytes(f.read(), max_bytes=1 << 34)
-    inputs = wire.decode(plan["inputs"], arrays)
+    inputs = wire.decode(plan["inputs"], wire.arrays_from_bytes(npz, max_bytes=1 << 34))
+    del npz
     calls = [(call, args, kwargs) for call, (args, kwargs) in zip(plan["calls"], inputs)]
-    os.remove("plan.json")
-    os.remove("inputs.npz")
     seed_fn = np.random.seed  # bound before the submission can replace it
 
     stdout = CappedOutput(1, plan["output_cap"], "<stdout>")
@@ -402,7 +370,7 @@ def main() -> None:
     watchdog = Watchdog(channel, stdout, stderr)
 
     module = types.ModuleType(SUBMISSION)
-    module.__file__ = os.path.join(workdir, "submission.py")
+    module.__file__ = os.path.join(os.getcwd(), "submission.py")
     sys.modules[SUBMISSION] = module
     for helper in plan["provided"]:
         course_utils.fill_module(module, helper)

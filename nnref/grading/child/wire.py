@@ -30,6 +30,7 @@ import numpy as np
 MAX_DEPTH = 32          # nesting depth of tuples/lists/dicts
 MAX_ITEMS = 100_000     # containers and scalars in one value
 MAX_REPR = 200          # characters kept of an unsupported object's repr
+MAX_BYTES = 64 << 20    # all the arrays of one message (the course's values are far smaller)
 _NUMERIC_KINDS = "biufc"
 _array_equal = np.array_equal  # bound now: a submission that replaces NumPy's cannot fool checks
 
@@ -80,11 +81,23 @@ def _decode_float(v) -> float:
     return float(v)
 
 
-def encode(value) -> tuple[dict, dict[str, np.ndarray]]:
-    """Encode ``value`` as ``(tag, arrays)``; ``arrays`` maps npz keys to ndarrays."""
-    arrays: dict[str, np.ndarray] = {}
+def encode(value, arrays=None) -> tuple[dict, dict[str, np.ndarray]]:
+    """Encode ``value`` as ``(tag, arrays)``; ``arrays`` maps npz keys to ndarrays (pass the
+    ``arrays`` of an earlier value to send both in one archive)."""
+    arrays = {} if arrays is None else dict(arrays)
     active: set[int] = set()  # containers being encoded (cycle detection)
     count = [0]
+    size = [sum(a.nbytes for a in arrays.values())]
+
+    def store(arr) -> str:
+        size[0] += arr.nbytes
+        if size[0] > MAX_BYTES:
+            raise WireError(f"the value is too large to send: an array of {arr.size} elements "
+                            f"({arr.nbytes / 2**20:.0f} MiB), more than the limit of "
+                            f"{MAX_BYTES >> 20} MiB for all arrays together")
+        key = f"a{len(arrays)}"
+        arrays[key] = arr
+        return key
 
     def enc(v, depth):
         count[0] += 1
@@ -97,16 +110,12 @@ def encode(value) -> tuple[dict, dict[str, np.ndarray]]:
             if arr.dtype.kind not in _NUMERIC_KINDS or arr.dtype.names is not None:
                 return {"t": "unsupported", "type": f"numpy array of dtype {arr.dtype}",
                         "repr": _safe_repr(v)}
-            key = f"a{len(arrays)}"
-            arrays[key] = arr
-            return {"t": "ndarray", "key": key}
+            return {"t": "ndarray", "key": store(arr)}
         if isinstance(v, np.generic):
             arr = np.asarray(v)
             if arr.dtype.kind not in _NUMERIC_KINDS:
                 return {"t": "unsupported", "type": _type_name(v), "repr": _safe_repr(v)}
-            key = f"a{len(arrays)}"
-            arrays[key] = arr
-            return {"t": "npscalar", "key": key}
+            return {"t": "npscalar", "key": store(arr)}
         if isinstance(v, bool):
             return {"t": "bool", "v": v}
         if isinstance(v, int):
