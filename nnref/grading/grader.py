@@ -169,7 +169,6 @@ def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
                              f"({type(exc).__name__}: {str(exc)[:200]})"), None
         results.append((expected.case.label, problem, hint))
     passed = all(problem is None for _, problem, _ in results)
-    # (issue 14: the one place where a diagnosis of the failed cases joins the feedback)
     score = float(fspec.points) if passed else 0.0
     lines = [f"{fspec.name}: {score:g}/{fspec.points:g}"]
     problems = {problem for _, problem, _ in results}
