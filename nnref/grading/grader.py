@@ -29,6 +29,7 @@ from nnref.grading.assignments import get_assignment
 from nnref.grading.child.wire import changed_paths
 from nnref.grading.compare import compare, format_path
 from nnref.grading.loading import SubmissionError, load_submission
+from nnref.grading import names as graded_names
 from nnref.grading.results import GradeReport, TestResult
 from nnref.grading.sandbox import Call, Limits, run_submission
 from nnref.grading.spec import ATOL, RTOL, AssignmentSpec, Case, FunctionSpec
@@ -118,8 +119,12 @@ def grade(submission_path, assignment: str, limits: Limits | None = None) -> Gra
             submission = load_submission(path)
         except SubmissionError as exc:
             return _not_graded(path, spec, str(exc), time.perf_counter() - started)
-        run = run_submission(submission, key.calls, spec.provided, limits)
-        tests = [_grade_function(fspec, key, run) for fspec in spec.functions]
+        defined = submission.defined_functions()
+        renamed = graded_names.graded_names(spec, defined)
+        run = run_submission(submission, graded_names.renamed_calls(key.calls, renamed),
+                             spec.provided, limits)
+        submission.notes += [graded_names.old_name_note(*item) for item in renamed.items()]
+        tests = [_grade_function(fspec, key, run, defined) for fspec in spec.functions]
         report = GradeReport(path, spec.name, tests, "", time.perf_counter() - started,
                              extra={"sandbox_user": run.user, "processes": run.processes,
                                     "tolerance": f"rtol={RTOL:g}, atol={ATOL:g} unless a "
@@ -144,11 +149,16 @@ def _not_graded(path, spec: AssignmentSpec, reason: str, seconds: float) -> Grad
                        seconds)
 
 
-def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
+def _grade_function(fspec: FunctionSpec, key: AnswerKey, run, defined=()) -> TestResult:
     results = []  # (label, problem or None, hint)
+    notes = []
     for expected in key.by_function[fspec.name]:
         outcome = run.outcomes[expected.call.id]
         problem, hint = _judge(fspec, expected, outcome, key.parameters[fspec.name], run)
+        if outcome.status == "missing":
+            problem += graded_names.found_instead(fspec.name, list(defined))
+        elif problem is None:
+            notes += _changed_inputs(fspec, expected, outcome, key.parameters[fspec.name])
         results.append((expected.case.label, problem, hint))
     passed = all(problem is None for _, problem, _ in results)
     score = float(fspec.points) if passed else 0.0
@@ -161,6 +171,7 @@ def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
             lines.append(f"PASS  {label}" if problem is None else f"FAIL  {label}: {problem}")
     hints = dict.fromkeys(hint for _, problem, hint in results if problem is not None and hint)
     lines += [f"Hint: {hint}" for hint in hints]
+    lines += [f"Note: {note}" for note in dict.fromkeys(notes)]
     return TestResult(fspec.name, score, float(fspec.points), "\n".join(lines))
 
 
@@ -186,16 +197,23 @@ def _judge(fspec: FunctionSpec, expected: Expected, outcome, parameters, run):
     if status != "returned":
         return outcome.detail or status, None
     mismatch = compare(expected.value, outcome.value, fspec.rtol, fspec.atol, fspec.returns,
-                       fspec.values)
+                       fspec.values, fspec.types, fspec.datatype)
     if mismatch is not None:
         return f"{mismatch.where()}: {mismatch.problem}", _hint(fspec, mismatch.names)
-    extra = [p for p in outcome.changed if not any(p[:len(q)] == q for q in expected.changed)]
-    if extra:
-        where = _argument_path(extra[0], parameters)
-        return (f"changed its input {where} in place; the course's {fspec.name} leaves it "
-                "unchanged (compute a new array, e.g. x = x / n instead of x /= n, or work on "
-                "a copy)", None)
     return None, None
+
+
+def _changed_inputs(fspec: FunctionSpec, expected: Expected, outcome, parameters) -> list[str]:
+    """A note (not a failure: the course's tests do not check it) for inputs changed where the
+    course's function leaves them unchanged."""
+    extra = [p for p in outcome.changed if not any(p[:len(q)] == q for q in expected.changed)]
+    if not extra:
+        return []
+    where = _argument_path(extra[0], parameters)
+    return [f"it changed its input {where} (in place, or by writing into the caller's dict); "
+            f"the course's {fspec.name} leaves it unchanged. Not counted against it, as the "
+            "course's tests do not check it, but a caller reusing its input would be "
+            "surprised (compute new values, e.g. x = x / n instead of x /= n, or work on a copy)"]
 
 
 def _hint(fspec: FunctionSpec, names: tuple) -> str | None:

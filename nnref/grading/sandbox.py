@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from nnref.grading.child import wire
 
 CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child")
-CHILD_FILES = ("runner.py", "wire.py", "course_utils.py")
+CHILD_FILES = ("runner.py", "wire.py", "course_utils.py", "values.py", "standins.py")
 BLOCKED_MODULES = ("nnref", "tf_parity")
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
 EXIT_RUNNER_ERROR = 70   # runner.EXIT_RUNNER_ERROR
@@ -349,6 +349,7 @@ class _Process:
                     run.load_stopped = header["stopped"] and str(header["stopped"])
                     run.syntax_error = bool(header["syntax_error"])
                     run.blocked_imports += [str(m) for m in header["blocked_imports"]]
+                    run.notes += [str(n) for n in header.get("notes", [])]
                 run.loads += 1
                 self.phase, self.step_deadline = "calls", float("inf")
             elif event == "start":

@@ -26,7 +26,7 @@ def _scalar_cases():
 
 def _gradient_check():
     return [Case("course example x=2, theta=4", (2, 4)),
-            Case("x=3, theta=-1.5, epsilon=1e-5", (3, -1.5), {"epsilon": 1e-5})]
+            Case("x=3, theta=-1.5, epsilon=1e-5", (3, -1.5, 1e-5))]
 
 
 def _gradient_check_n():
