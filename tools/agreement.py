@@ -221,23 +221,38 @@ def compare(folder: str, course: str, cell_seconds: float = 20.0):
     return rows
 
 
+def _only_other_cases_fail(feedback: str) -> bool:
+    """The grader's feedback passes every case taken from the course's own examples and
+    fails some other case (its wrong value is then a mistake the course's test misses)."""
+    lines = feedback.splitlines()[1:]
+    course = [line for line in lines if line[6:].startswith("course example")]
+    return (bool(course) and all(line.startswith("PASS") for line in course)
+            and any(line.startswith("FAIL") for line in lines))
+
+
 def summary(rows) -> str:
     graded = [r for r in rows if "function" in r]
     errors = [r for r in rows if "error" in r]
-    correct_no_points = [r for r in graded if r["course"] == "pass" and r["grader"] != "full"]
+    stricter = [r for r in graded if r["course"] == "pass" and r["grader"] != "full"
+                and _only_other_cases_fail(r["grader_detail"])]
+    correct_no_points = [r for r in graded if r["course"] == "pass" and r["grader"] != "full"
+                         and r not in stricter]
     wrong_with_points = [r for r in graded if r["course"] == "fail" and r["grader"] == "full"]
     notebooks = {r["notebook"] for r in rows}
     lines = [f"{len(notebooks)} notebooks, {len(graded)} graded functions checked by a course "
              f"test: grader and course agree on {sum(r['agree'] for r in graded)}",
              f"  correct functions without points: {len(correct_no_points)}",
              f"  wrong functions with points: {len(wrong_with_points)}",
+             f"  passing the course's test, failing only on the grader's other inputs (a "
+             f"mistake the course's examples do not reach): {len(stricter)}",
              f"  notebooks the course's tests could not run: {len(errors)}", ""]
     per = Counter((r["assignment"], r["function"], r["agree"]) for r in graded)
     for assignment, function in sorted({(r["assignment"], r["function"]) for r in graded}):
         ok, bad = per[(assignment, function, True)], per[(assignment, function, False)]
         lines.append(f"{assignment:26} {function:42} agree {ok}/{ok + bad}")
     for title, group in (("Correct without points", correct_no_points),
-                         ("Wrong with points", wrong_with_points)):
+                         ("Wrong with points", wrong_with_points),
+                         ("Failing only the grader's other inputs", stricter)):
         for r in group:
             lines += ["", f"{title}: {r['notebook']} {r['function']}",
                       f"  course: {r['course_detail'] or 'passes'}",

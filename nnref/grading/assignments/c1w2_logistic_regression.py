@@ -71,8 +71,8 @@ def _model():
     return [Case("random n_x=4, m=20, 300 iterations, learning_rate=0.1",
                  (X_train, Y_train, X_test, Y_test),
                  {"num_iterations": 300, "learning_rate": 0.1}),
-            Case("random n_x=4, m=20, 50 iterations, default learning rate",
-                 (X_train, Y_train, X_test, Y_test), {"num_iterations": 50})]
+            Case("random n_x=4, m=20, 50 iterations, learning_rate=0.5",
+                 (X_train, Y_train, X_test, Y_test), {"num_iterations": 50, "learning_rate": 0.5})]
 
 
 def _array(reason):

@@ -34,7 +34,10 @@ def _layer_sizes():
 
 
 def _initialize_parameters():
-    return [Case("course example (2, 4, 1)", (2, 4, 1)), Case("(3, 5, 2)", (3, 5, 2))]
+    # Seeded 2 before the call, as the course's test does: its current template draws without
+    # seeding, its earlier one called np.random.seed(2) itself, and the course accepts both.
+    return [Case("course example (2, 4, 1), the course's seed 2", (2, 4, 1), seed=2),
+            Case("(3, 5, 2), the course's seed 2", (3, 5, 2), seed=2)]
 
 
 def _forward_propagation():
@@ -124,7 +127,7 @@ SPEC = AssignmentSpec(
         FunctionSpec("initialize_parameters", 10, _initialize_parameters, ("parameters",),
                      {"*": "W1 = np.random.randn(n_h, n_x) * 0.01, b1 = zeros (n_h, 1), "
                            "W2 = np.random.randn(n_y, n_h) * 0.01, b2 = zeros (n_y, 1), in that "
-                           "order, without seeding again (the caller seeds)"},
+                           "order (the course's test seeds 2 before calling)"},
                      types=_ARRAYS),
         FunctionSpec("forward_propagation", 15, _forward_propagation, ("A2", "cache"),
                      {"Z1": "Z1 = W1 · X + b1", "A1": "A1 = np.tanh(Z1)",

@@ -82,8 +82,8 @@ def _update_lr():
 
 def _schedule_lr_decay():
     return [Case("course example, time_interval=100", (0.5, 100, 1, 100)),
-            Case("default time_interval, epoch 1500", (0.3, 1500, 0.5)),
-            Case("default time_interval, epoch 999", (0.1, 999, 2))]
+            Case("time_interval=1000, epoch 1500", (0.3, 1500, 0.5, 1000)),
+            Case("time_interval=1000, epoch 999", (0.1, 999, 2, 1000))]
 
 
 # the course's tests: assert type(params_up[key]) == np.ndarray, f"Wrong type for {key}. ..."
