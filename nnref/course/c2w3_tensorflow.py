@@ -79,8 +79,9 @@ def one_hot_matrix(label, C=6):
 
     A single label gives a (C,) vector (the course's function), and so does a list or 1-D array
     of one label (the course's ``tf.reshape(..., (C,))``, which its test calls with ``[2]``); a
-    1-D array of m > 1 labels gives (C, m), one column per label (the course's reshape refuses it). As ``tf.one_hot``, a label outside [0, C) gives a column of
-    zeros. The result is float32, as TensorFlow's.
+    1-D array of m > 1 labels gives (C, m), one column per label (the course's reshape refuses
+    it). As ``tf.one_hot``, a label outside [0, C) gives a column of zeros. The result is
+    float32, as TensorFlow's.
     """
     C = _layout.check_int("C", C, low=1)
     labels = np.asarray(label)

@@ -28,6 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnref.grading.child.wire import Tensor, Unsupported
+from nnref.grading.typecheck import TypeRule, datatype_problem, type_problem
+
+__all__ = ["Mismatch", "TypeRule", "compare", "format_path", "short", "kind"]
 
 _MAX_TEXT = 120
 
@@ -42,76 +45,6 @@ class Mismatch:
 
     def where(self, root: str = "the return value") -> str:
         return format_path(self.path, root)
-
-
-@dataclass(frozen=True)
-class TypeRule:
-    """A type the course's test requires, and the reason it gives.
-
-    ``kind``: ``"ndarray"``, ``"float"`` (a Python float: ``type(x) == float``), ``"list"``,
-    ``"tuple"``, or a TensorFlow class name (``"EagerTensor"``, ``"ResourceVariable"``);
-    ``dtype``: a TensorFlow dtype name the value must have (``"float32"``), or None.
-    ``reason``: the course's message; ``<type>`` in it stands for the received value's type.
-    """
-
-    kind: str
-    reason: str
-    dtype: str | None = None
-
-
-_KIND_TEXT = {"ndarray": "a numpy array", "float": "a Python float", "list": "a list",
-              "tuple": "a tuple"}
-
-
-def _type_problem(rule: TypeRule, received) -> str | None:
-    kind = rule.kind
-    if kind == "ndarray":
-        ok = type(received) is np.ndarray
-    elif kind == "float":
-        ok = type(received) is float
-    elif kind in ("list", "tuple"):
-        ok = type(received) is (list if kind == "list" else tuple)
-    else:
-        ok = isinstance(received, Tensor) and received.type_name == kind
-        if ok and rule.dtype and received.dtype != rule.dtype:
-            return (f"expected a TensorFlow {kind} of dtype {rule.dtype}, received dtype "
-                    f"{received.dtype} (the course's test: \"{rule.reason}\")")
-    if ok:
-        return None
-    wanted = _KIND_TEXT.get(kind, f"a TensorFlow {kind}")
-    reason = rule.reason.replace("<type>", f"<class '{type(received).__name__}'>")
-    return f"expected {wanted}, received {describe_type(received)} (the course's test: \"{reason}\")"
-
-
-def _datatype_problem(expected, received) -> str | None:
-    """The course's ``datatype_check`` of one item against the answer key's value."""
-    if isinstance(expected, np.ndarray):
-        ok = isinstance(received, np.ndarray)
-    elif isinstance(expected, (float, np.floating)):
-        ok = isinstance(received, (float, np.floating, np.ndarray))
-    elif isinstance(expected, (int, np.integer)) and not isinstance(expected, (bool, np.bool_)):
-        ok = isinstance(received, (int, np.integer)) and not isinstance(received, (bool, np.bool_))
-    else:
-        return None
-    if ok:
-        return None
-    return (f"expected {describe_type(expected)}, received {describe_type(received)} (the "
-            "course's test: \"Datatype mismatch\")")
-
-
-def describe_type(value) -> str:
-    """``"a numpy array"``, ``"a Python int"``, ``"a numpy.float64"``, ``"a TensorFlow EagerTensor"``..."""
-    if isinstance(value, Tensor):
-        return f"a TensorFlow {value.type_name} ({value.dtype})"
-    if isinstance(value, Unsupported):
-        return f"a {value.type_name} object"
-    if type(value) is np.ndarray:
-        return "a numpy array"
-    if isinstance(value, np.generic):
-        return f"a numpy.{type(value).__name__}"
-    if value is None:
-        return "None"
-    return f"a Python {type(value).__name__}"
 
 
 def format_path(path: tuple, root: str = "the return value") -> str:
@@ -211,7 +144,7 @@ def compare(expected, received, rtol: float, atol: float, returns: tuple[str, ..
             return Mismatch((), f"expected a tuple of {len(expected)} items ({', '.join(returns)}), "
                                 f"received {len(received)} items")
         rule = rules.types.get("()")
-        problem = rule and _type_problem(rule, received)
+        problem = rule and type_problem(rule, received)
         if problem:
             return Mismatch((), problem)
         for name, exp, rec in zip(returns, expected, received):
@@ -246,8 +179,8 @@ def _compare(expected, received, path, names, rules):
                               "object, which cannot be graded (return arrays, numbers, "
                               "tuples, lists or dicts)", names)
     rule = _type_rule(rules, path, names)
-    problem = (rule and _type_problem(rule, received)) or (
-        rules.datatype and _datatype_problem(expected, received))
+    problem = (rule and type_problem(rule, received)) or (
+        rules.datatype and datatype_problem(expected, received))
     if problem:
         return Mismatch(path, problem, names)
     if _is_numeric(expected):

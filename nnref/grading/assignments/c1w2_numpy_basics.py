@@ -59,9 +59,11 @@ SPEC = AssignmentSpec(
     title="Python basics with NumPy",
     functions=(
         FunctionSpec("basic_sigmoid", 10, _basic_sigmoid, ("s",),
-                     {"*": "basic_sigmoid(x) = 1 / (1 + math.exp(-x)) for a real number x"}, datatype=True),
+                     {"*": "basic_sigmoid(x) = 1 / (1 + math.exp(-x)) for a real number x"},
+                     datatype=True),
         FunctionSpec("sigmoid", 10, _vector_cases, ("s",),
-                     {"*": "s = 1 / (1 + np.exp(-x)), elementwise, same shape as x"}, datatype=True),
+                     {"*": "s = 1 / (1 + np.exp(-x)), elementwise, same shape as x"},
+                     datatype=True),
         FunctionSpec("sigmoid_derivative", 10, _vector_cases, ("ds",),
                      {"*": "ds = s * (1 - s) with s = sigmoid(x), elementwise"}, datatype=True),
         FunctionSpec("image2vector", 10, _image2vector, ("v",),
@@ -71,9 +73,11 @@ SPEC = AssignmentSpec(
                      {"*": "divide each row by its L2 norm: x / np.linalg.norm(x, axis=1, "
                            "keepdims=True)"}, datatype=True, old_names=("normalizeRows",)),
         FunctionSpec("softmax", 15, _softmax, ("s",),
-                     {"*": "row-wise: s = np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)"}, datatype=True),
+                     {"*": "row-wise: s = np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)"},
+                     datatype=True),
         FunctionSpec("L1", 15, _losses, ("loss",),
-                     {"*": "L1 = Σ |y - yhat|: a sum over the examples, not a mean"}, datatype=True),
+                     {"*": "L1 = Σ |y - yhat|: a sum over the examples, not a mean"},
+                     datatype=True),
         FunctionSpec("L2", 15, _losses, ("loss",),
                      {"*": "L2 = Σ (y - yhat)²: a sum over the examples, not a mean, and no "
                            "square root"}, datatype=True),

@@ -48,7 +48,8 @@ SPEC = AssignmentSpec(
         FunctionSpec("two_layer_model", 50, _two_layer_model, ("parameters", "costs"),
                      {"*": "initialize_parameters(n_x, n_h, n_y); LINEAR->RELU->LINEAR->SIGMOID "
                            "with linear_activation_forward; dA2 = -(Y/A2 - (1-Y)/(1-A2)); "
-                           "linear_activation_backward for 'sigmoid' then 'relu'; " + _LOOP}, datatype=True),
+                           "linear_activation_backward for 'sigmoid' then 'relu'; " + _LOOP},
+                     datatype=True),
         FunctionSpec("L_layer_model", 50, _L_layer_model, ("parameters", "costs"),
                      {"*": "initialize_parameters_deep(layers_dims); L_model_forward; "
                            "L_model_backward; " + _LOOP}, datatype=True),

@@ -153,9 +153,11 @@ SPEC = AssignmentSpec(
                            "b1 = np.zeros((n_h, 1)), then W2, b2 in that order"}, datatype=True),
         FunctionSpec("initialize_parameters_deep", 10, _initialize_parameters_deep, ("parameters",),
                      {"*": "start with np.random.seed(3); for l = 1..L-1: W{l} = "
-                           "np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01, b{l} = zeros"}, datatype=True),
+                           "np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01, b{l} = zeros"},
+                     datatype=True),
         FunctionSpec("linear_forward", 10, _linear_forward, ("Z", "cache"),
-                     {"Z": "Z = W · A + b (np.dot(W, A) + b)", "cache": "cache = (A, W, b)"}, datatype=True),
+                     {"Z": "Z = W · A + b (np.dot(W, A) + b)", "cache": "cache = (A, W, b)"},
+                     datatype=True),
         FunctionSpec("linear_activation_forward", 10, _linear_activation_forward, ("A", "cache"),
                      {"A": "Z, linear_cache = linear_forward(A_prev, W, b), then A, "
                            "activation_cache = sigmoid(Z) or relu(Z)",
@@ -163,7 +165,8 @@ SPEC = AssignmentSpec(
         FunctionSpec("L_model_forward", 15, _L_model_forward, ("AL", "caches"),
                      {"AL": "[LINEAR -> RELU] for layers 1..L-1, then LINEAR -> SIGMOID for "
                             "layer L; L = len(parameters) // 2",
-                      "caches": "append every layer's cache from linear_activation_forward, in order"}, datatype=True),
+                      "caches": "append every layer's cache from linear_activation_forward, in order"},
+                     datatype=True),
         FunctionSpec("compute_cost", 10, _compute_cost, ("cost",),
                      {"*": "cost = -(1/m) Σ [Y log(AL) + (1 - Y) log(1 - AL)], then "
                            "np.squeeze(cost) to get a scalar"}),

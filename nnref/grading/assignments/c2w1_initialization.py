@@ -22,6 +22,7 @@ SPEC = AssignmentSpec(
                            "layers_dims[l-1]) * 10, b{l} = zeros"}, datatype=True),
         FunctionSpec("initialize_parameters_he", 35, _cases, ("parameters",),
                      {"*": "np.random.seed(3) first; W{l} = np.random.randn(layers_dims[l], "
-                           "layers_dims[l-1]) * np.sqrt(2 / layers_dims[l-1]), b{l} = zeros"}, datatype=True),
+                           "layers_dims[l-1]) * np.sqrt(2 / layers_dims[l-1]), b{l} = zeros"},
+                     datatype=True),
     ),
 )

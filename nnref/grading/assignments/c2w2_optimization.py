@@ -101,14 +101,16 @@ SPEC = AssignmentSpec(
         FunctionSpec("random_mini_batches", 15, _random_mini_batches, ("mini_batches",),
                      {"*": "np.random.seed(seed); permutation = list(np.random.permutation(m)); "
                            "shuffle the columns of X and Y with it; complete batches of "
-                           "mini_batch_size columns, then the remaining m % mini_batch_size"}, datatype=True),
+                           "mini_batch_size columns, then the remaining m % mini_batch_size"},
+                     datatype=True),
         FunctionSpec("initialize_velocity", 10, _zeros_like_cases, ("v",),
                      {"*": "v['dW' + str(l)] = np.zeros_like(parameters['W' + str(l)]) and "
                            "likewise 'db', for l = 1..L"}, datatype=True),
         FunctionSpec("update_parameters_with_momentum", 15, _momentum, ("parameters", "v"),
                      {"*": _V}, datatype=True),
         FunctionSpec("initialize_adam", 10, _zeros_like_cases, ("v", "s"),
-                     {"*": "v and s: zeros like each parameter, keys 'dW' + str(l), 'db' + str(l)"}, datatype=True),
+                     {"*": "v and s: zeros like each parameter, keys 'dW' + str(l), 'db' + str(l)"},
+                     datatype=True),
         FunctionSpec("update_parameters_with_adam", 20, _adam,
                      ("parameters", "v", "s", "v_corrected", "s_corrected"),
                      {"v": _ADAM_V, "v_corrected": _ADAM_V, "s": _ADAM_S,
