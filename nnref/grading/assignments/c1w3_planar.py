@@ -52,6 +52,9 @@ def _compute_cost():
     g = rng(33)
     return [Case("course example", (np.array([[0.5002307, 0.49985831, 0.50023963]]),
                                     np.array([[1, 0, 0]]))),
+            # the course's test also passes A2 of shape (m,) with Y of shape (1, m)
+            Case("course example, A2 of shape (5,)", (np.array([0.7, 0.3, 0.8, 0.9, 0.9]),
+                                                      np.array([[1, 0, 1, 1, 1]]))),
             Case("random m=9", (probabilities(g, (1, 9)), labels(g, (1, 9))))]
 
 

@@ -35,8 +35,9 @@ def _sigmoid():
 
 
 def _one_hot_matrix():
-    return [Case("course example label=1", (1,)), Case("label=5", (5,)),
-            Case("label=2, C=4", (2, 4)), Case("course example label=[2], C=5", ([2], 5))]
+    # C passed by position, as the course's test does (templates name it C or depth)
+    return [Case("course example label=1, C=4", (1, 4)), Case("label=5, C=6", (5, 6)),
+            Case("label=2, C=3", (2, 3)), Case("course example label=[2], C=5", ([2], 5))]
 
 
 def _initialize_parameters():
@@ -58,9 +59,18 @@ def _one_hot_columns(g, m):
     return np.eye(6)[:, g.integers(0, 6, size=m)]
 
 
+_COURSE_LOGITS = np.array([[2.4048107, 5.0334096], [-0.7921977, -4.1523376],
+                           [0.9447198, -0.46802214], [1.158121, 3.9810789],
+                           [4.768706, 2.3220146], [6.1481323, 3.909829]])
+
+
 def _compute_total_loss():
     g = rng(93)
-    return [Case("random m=4", (g.normal(size=(6, 4)), _one_hot_columns(g, 4))),
+    # the course's test: its logits with the labels of its first two examples (5 and 0), then
+    # 3 classes (a function that assumes 6 fails it)
+    return [Case("course example", (_COURSE_LOGITS, np.eye(6)[:, [5, 0]])),
+            Case("course example, 3 classes", (np.array([[1., 0., 0.]] * 3), np.eye(3))),
+            Case("random m=4", (g.normal(size=(6, 4)), _one_hot_columns(g, 4))),
             Case("random m=9", (g.normal(scale=3.0, size=(6, 9)), _one_hot_columns(g, 9)))]
 
 
@@ -89,6 +99,6 @@ SPEC = AssignmentSpec(
         FunctionSpec("compute_total_loss", 20, _compute_total_loss, ("total_loss",),
                      {"*": "the SUM over the examples (not the mean) of the softmax "
                            "cross-entropy -Σ_k y_k log softmax(z)_k, with logits and labels of "
-                           "shape (6, m)"}, types={"total_loss": _TENSOR}),
+                           "shape (C, m)"}, types={"total_loss": _TENSOR}),
     ),
 )
