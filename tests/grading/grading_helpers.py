@@ -12,7 +12,7 @@ FIXTURES = os.path.join(HERE, "fixtures")
 
 # Short limits keep the hostile fixtures quick (their loading only imports NumPy).
 TEST_LIMITS = Limits(timeout=20, call_timeout=2, memory_mb=1024)
-# The full-marks runs load more (the bundled nnref imports h5py): room for a busy machine.
+# The full-marks runs load whole notebooks (Matplotlib, h5py...): room for a busy machine.
 SOLUTION_LIMITS = Limits(timeout=60, call_timeout=15, memory_mb=1024)
 # TensorFlow's import needs the default address space (2 GiB) and a few seconds.
 TF_LIMITS = Limits(timeout=120, call_timeout=30)
