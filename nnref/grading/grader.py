@@ -6,8 +6,10 @@ the same before calling the student's function). The global generator's state is
 and restored after, so grading leaves the caller's random state as it was.
 
 A function earns its points when every case passes: the return value matches (see
-:mod:`nnref.grading.compare`) and the inputs were not changed in place where the course's
-function leaves them unchanged. The feedback names the function, the case, the first wrong
+:mod:`nnref.grading.compare`: values, shapes, and types where the course's tests check them).
+An input changed where the course's function leaves it unchanged is noted, not counted (the
+course's tests do not check it). A function found under an earlier course name is graded under
+it (:mod:`nnref.grading.names`). The feedback names the function, the case, the first wrong
 item, the expected and the received value, and the course formula for that item.
 """
 from __future__ import annotations
@@ -25,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnref.grading import names as graded_names
 from nnref.grading.assignments import get_assignment
 from nnref.grading.child.wire import changed_paths
 from nnref.grading.compare import compare, format_path
 from nnref.grading.loading import SubmissionError, load_submission
-from nnref.grading import names as graded_names
 from nnref.grading.results import GradeReport, TestResult
 from nnref.grading.sandbox import Call, Limits, run_submission
 from nnref.grading.spec import ATOL, RTOL, AssignmentSpec, Case, FunctionSpec
