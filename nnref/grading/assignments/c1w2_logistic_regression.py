@@ -49,9 +49,9 @@ def _propagate():
 def _optimize():
     g = rng(23)
     return [Case("course example, 100 iterations, learning_rate=0.009", _course_wbXY(),
-                 {"num_iterations": 100, "learning_rate": 0.009}),
+                 {"num_iterations": 100, "learning_rate": 0.009, "print_cost": False}),
             Case("random n_x=3, m=8, 201 iterations, learning_rate=0.1", _random_wbXY(g, 3, 8),
-                 {"num_iterations": 201, "learning_rate": 0.1})]
+                 {"num_iterations": 201, "learning_rate": 0.1, "print_cost": False})]
 
 
 def _predict():

@@ -71,7 +71,9 @@ def _adam():
     small = layered(lambda *s: g.normal(scale=1e-5, size=s), [4, 3, 1], prefix="d")
     v2 = layered(lambda *s: g.normal(scale=1e-5, size=s), [4, 3, 1], prefix="d")
     s2 = layered(lambda *shape: g.uniform(0, 1e-10, size=shape), [4, 3, 1], prefix="d")
-    return [Case("course example, t=2", (parameters, grads, v, s, 2)),
+    # every argument passed, as the course's test does (no template's default relied on)
+    return [Case("course example, t=2, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8",
+                 (parameters, grads, v, s, 2, 0.01, 0.9, 0.999, 1e-8)),
             Case("random [4, 3, 1], small gradients, t=3",
                  (parameters2, small, v2, s2, 3, 0.02, 0.8, 0.99, 1e-8))]
 
