@@ -81,21 +81,32 @@ def forward_propagation(X, parameters):
 
 
 def compute_cost(A2, Y):
-    """The cross-entropy cost J (a Python float), m = Y.shape[1]."""
-    A2 = _layout.check_matrix("A2", A2)
-    Y = _layout.check_labels("Y", Y, A2.shape[1])
-    m = A2.shape[1]
+    """The cross-entropy cost J (a Python float), m = Y.shape[1].
+
+    A2: (1, m), or (m,) as the course's own test passes it (its product with Y of shape
+    (1, m) broadcasts to (1, m), as in the course's code).
+    """
+    Y = _layout.check_matrix("Y", Y)
+    m = Y.shape[1]
+    if not isinstance(A2, np.ndarray) or A2.shape not in ((1, m), (m,)):
+        raise ValueError(f"A2 must be an array of shape (1, {m}) (or ({m},)), one value per "
+                         f"column of Y. Received: A2={_layout.shown(A2)}")
     return float(losses.binary_crossentropy(Y, A2, reduction="sum") / m)
 
 
 def backward_propagation(parameters, cache, X, Y):
-    """Returns ``{"dW1", "db1", "dW2", "db2"}`` of the parameters' shapes."""
+    """Returns ``{"dW1", "db1", "dW2", "db2"}`` of the parameters' shapes.
+
+    Reads ``W1``, ``W2`` and the cache's ``A1`` and ``A2`` only, as the course's code does
+    (``Z1``, ``Z2`` are not read: the course's test passes a cache whose A's are not the
+    activations of its Z's, and expects the gradients computed from the A's).
+    """
     m = X.shape[1]
     W1, W2 = parameters["W1"], parameters["W2"]
-    Z1, A1, Z2 = cache["Z1"], cache["A1"], cache["Z2"]
-    dZ2 = losses.binary_crossentropy_backward(Y, Z2, from_logits=True, reduction="sum")  # A2 − Y
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y                                                  # (1, m): dJ/dZ2 · m
     dA1, dW2, db2 = _layout.linear_backward(dZ2, A1, W2, 1 / m)
-    dZ1 = activations.tanh_backward(dA1, Z1, A1)                 # W2ᵀ·dZ2 ⊙ (1 − A1²)
+    dZ1 = activations.tanh_backward(dA1, None, A1)                # W2ᵀ·dZ2 ⊙ (1 − A1²)
     _, dW1, db1 = _layout.linear_backward(dZ1, X, W1, 1 / m, compute_dA_prev=False)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 

@@ -77,15 +77,19 @@ def sigmoid(z):
 def one_hot_matrix(label, C=6):
     """The one-hot encoding of ``label`` over ``C`` classes, as ``tf.one_hot(label, C, axis=0)``.
 
-    A single label gives a (C,) vector (the course's function); a 1-D array of m labels gives
-    (C, m), one column per label. As ``tf.one_hot``, a label outside [0, C) gives a column of
-    zeros. The result is float32, as TensorFlow's.
+    A single label gives a (C,) vector (the course's function), and so does a list or 1-D array
+    of one label (the course's ``tf.reshape(..., (C,))``, which its test calls with ``[2]``); a
+    1-D array of m > 1 labels gives (C, m), one column per label (the course's reshape refuses
+    it). As ``tf.one_hot``, a label outside [0, C) gives a column of zeros. The result is
+    float32, as TensorFlow's.
     """
     C = _layout.check_int("C", C, low=1)
     labels = np.asarray(label)
     if labels.dtype.kind not in "iu" or labels.ndim > 1:
         raise TypeError(f"label must be an integer or a 1-D array of integers. "
                         f"Received: label={_layout.shown(label)} of dtype {labels.dtype}")
+    if labels.ndim == 1 and labels.size == 1:
+        labels = labels[0]                       # (C, 1) reshaped to (C,), as the course
     return (np.arange(C).reshape((C,) + (1,) * labels.ndim) == labels).astype(np.float32)
 
 

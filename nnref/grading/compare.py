@@ -9,6 +9,12 @@ Rules (what counts as "the same return value"):
   (a Python float is shape ``()``, like the 0-d array ``np.squeeze`` returns), then the values
   must agree within ``numpy.isclose(received, expected, rtol, atol)`` with NaN equal to NaN.
   The dtype itself is not graded: 0/1 floats for booleans pass.
+- TensorFlow values (``EagerTensor``, ``ResourceVariable``) are numeric: their arrays are graded.
+- types, where the course's tests check them (and only there): ``types`` maps a returned item's
+  name or dict key (``fnmatch`` patterns) to a :class:`TypeRule`, as the course's
+  ``assert type(b) == float, "Wrong type for b"``; ``datatype=True`` checks every item as the
+  course's ``datatype_check`` does, against the answer key's value: an array must be an array,
+  a float a float (Python or NumPy) or an array, an int an int.
 - anything else a submission returns (a custom object, a set) is reported as unsupported.
 
 The first difference in the expected value's order is reported: its path (``grads["db"]``,
@@ -16,11 +22,15 @@ The first difference in the expected value's order is reported: its path (``grad
 """
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 
 import numpy as np
 
-from nnref.grading.child.wire import Unsupported
+from nnref.grading.child.wire import Tensor, Unsupported
+from nnref.grading.typecheck import TypeRule, datatype_problem, type_problem
+
+__all__ = ["Mismatch", "TypeRule", "compare", "format_path", "short", "kind"]
 
 _MAX_TEXT = 120
 
@@ -51,6 +61,8 @@ def format_path(path: tuple, root: str = "the return value") -> str:
 
 def short(value) -> str:
     """A one-line description of a value, at most about 120 characters."""
+    if isinstance(value, Tensor):
+        return f"a TensorFlow {value.type_name}: {short(value.array)}"
     if isinstance(value, Unsupported):
         return f"a {value.type_name} object"
     if isinstance(value, np.ndarray) and value.ndim > 0:
@@ -81,6 +93,8 @@ def _number(x) -> str:
 
 
 def kind(value) -> str:
+    if isinstance(value, Tensor):
+        return f"a TensorFlow {value.type_name}"
     if isinstance(value, Unsupported):
         return f"a {value.type_name} object"
     if isinstance(value, np.ndarray):
@@ -101,6 +115,8 @@ def kind(value) -> str:
 
 
 def _is_numeric(value) -> bool:
+    if isinstance(value, Tensor):
+        return True
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "biufc"
     if isinstance(value, np.generic):
@@ -109,41 +125,70 @@ def _is_numeric(value) -> bool:
 
 
 def compare(expected, received, rtol: float, atol: float, returns: tuple[str, ...] = (),
-            values: bool = True):
+            values: bool = True, types=None, datatype: bool = False):
     """Return the first :class:`Mismatch`, or ``None`` when ``received`` passes.
 
     ``returns`` names the items of an expected tuple (or the single value, if one name).
-    ``values=False`` compares the structure and shapes only.
+    ``values=False`` compares the structure and shapes only. ``types`` (name pattern ->
+    :class:`TypeRule`) and ``datatype`` check types as the course's tests do (module docstring).
     """
     if not values:
         rtol = atol = float("inf")
+    rules = _Rules(rtol, atol, dict(types or {}), datatype)
     if len(returns) == 1:
-        return _compare(expected, received, (returns[0],), (returns[0],), rtol, atol)
+        return _compare(expected, received, (returns[0],), (returns[0],), rules)
     if returns and isinstance(expected, tuple) and len(returns) == len(expected):
         if not isinstance(received, (tuple, list)):
             return Mismatch((), f"expected a tuple ({', '.join(returns)}), received {kind(received)}")
         if len(received) != len(expected):
             return Mismatch((), f"expected a tuple of {len(expected)} items ({', '.join(returns)}), "
                                 f"received {len(received)} items")
+        rule = rules.types.get("()")
+        problem = rule and type_problem(rule, received)
+        if problem:
+            return Mismatch((), problem)
         for name, exp, rec in zip(returns, expected, received):
-            found = _compare(exp, rec, (name,), (name,), rtol, atol)
+            found = _compare(exp, rec, (name,), (name,), rules)
             if found:
                 return found
         return None
-    return _compare(expected, received, (), (), rtol, atol)
+    return _compare(expected, received, (), (), rules)
 
 
-def _compare(expected, received, path, names, rtol, atol):
+@dataclass(frozen=True)
+class _Rules:
+    rtol: float
+    atol: float
+    types: dict
+    datatype: bool
+
+
+def _type_rule(rules: _Rules, path, names):
+    """The type rule of a named item (a returned item or a dict key), if any."""
+    if not rules.types or not path or not (isinstance(path[-1], str) or path[-1][0] == "key"):
+        return None
+    for pattern, rule in rules.types.items():
+        if fnmatch.fnmatchcase(names[-1], pattern):
+            return rule
+    return None
+
+
+def _compare(expected, received, path, names, rules):
     if isinstance(received, Unsupported):
         return Mismatch(path, f"expected {kind(expected)}, received a {received.type_name} "
                               "object, which cannot be graded (return arrays, numbers, "
                               "tuples, lists or dicts)", names)
+    rule = _type_rule(rules, path, names)
+    problem = (rule and type_problem(rule, received)) or (
+        rules.datatype and datatype_problem(expected, received))
+    if problem:
+        return Mismatch(path, problem, names)
     if _is_numeric(expected):
         if not _is_numeric(received):
             return Mismatch(path, f"expected {kind(expected)} ({short(expected)}), received "
                                   f"{kind(received)} ({short(received)})", names)
         return _compare_numbers(_numeric_array(expected), _numeric_array(received), path, names,
-                                rtol, atol)
+                                rules.rtol, rules.atol)
     if isinstance(expected, dict):
         if not isinstance(received, dict):
             return Mismatch(path, f"expected a dict with keys {list(expected)}, received "
@@ -154,7 +199,7 @@ def _compare(expected, received, path, names, rtol, atol):
                                   f"{list(received)[:12]})", names)
         for key in expected:
             found = _compare(expected[key], received[key], path + (("key", key),),
-                             names + (str(key),), rtol, atol)
+                             names + (str(key),), rules)
             if found:
                 return found
         return None
@@ -165,7 +210,7 @@ def _compare(expected, received, path, names, rtol, atol):
         if len(received) != len(expected):
             return Mismatch(path, f"expected {len(expected)} items, received {len(received)}", names)
         for i, (exp, rec) in enumerate(zip(expected, received)):
-            found = _compare(exp, rec, path + (("index", i),), names, rtol, atol)
+            found = _compare(exp, rec, path + (("index", i),), names, rules)
             if found:
                 return found
         return None
@@ -177,7 +222,7 @@ def _compare(expected, received, path, names, rtol, atol):
 
 
 def _numeric_array(value) -> np.ndarray:
-    array = np.asarray(value)
+    array = np.asarray(value.array if isinstance(value, Tensor) else value)
     return array.astype(np.int64) if array.dtype.kind == "b" else array  # bool - bool is an error
 
 

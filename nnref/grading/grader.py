@@ -6,8 +6,10 @@ the same before calling the student's function). The global generator's state is
 and restored after, so grading leaves the caller's random state as it was.
 
 A function earns its points when every case passes: the return value matches (see
-:mod:`nnref.grading.compare`) and the inputs were not changed in place where the course's
-function leaves them unchanged. The feedback names the function, the case, the first wrong
+:mod:`nnref.grading.compare`: values, shapes, and types where the course's tests check them).
+An input changed where the course's function leaves it unchanged is noted, not counted (the
+course's tests do not check it). A function found under an earlier course name is graded under
+it (:mod:`nnref.grading.names`). The feedback names the function, the case, the first wrong
 item, the expected and the received value, and the course formula for that item.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnref.grading import names as graded_names
 from nnref.grading.assignments import get_assignment
 from nnref.grading.child.wire import changed_paths
 from nnref.grading.compare import compare, format_path
@@ -128,9 +131,13 @@ def grade(submission_path, assignment: str, limits: Limits | None = None, *,
             submission = load_submission(path)
         except SubmissionError as exc:
             return _not_graded(path, spec, str(exc), time.perf_counter() - started)
-        run = run_submission(submission, key.calls, spec.provided, limits,
-                             packages=packages_for(spec.name), trusted=trusted)
-        tests = [_grade_function(fspec, key, run) for fspec in spec.functions]
+        defined = submission.defined_functions()
+        renamed = graded_names.graded_names(spec, defined)
+        run = run_submission(submission, graded_names.renamed_calls(key.calls, renamed),
+                             spec.provided, limits, packages=packages_for(spec.name),
+                             trusted=trusted)
+        submission.notes += [graded_names.old_name_note(*item) for item in renamed.items()]
+        tests = [_grade_function(fspec, key, run, defined) for fspec in spec.functions]
         report = GradeReport(path, spec.name, tests, "", time.perf_counter() - started,
                              extra={"sandbox_user": run.user, "processes": run.processes,
                                     "isolation": "none (trusted)" if trusted else "bubblewrap",
@@ -158,8 +165,9 @@ def _not_graded(path, spec: AssignmentSpec, reason: str, seconds: float) -> Grad
                        seconds)
 
 
-def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
+def _grade_function(fspec: FunctionSpec, key: AnswerKey, run, defined=()) -> TestResult:
     results = []  # (label, problem or None, hint)
+    notes = []
     for expected in key.by_function[fspec.name]:
         outcome = run.outcomes[expected.call.id]
         try:
@@ -167,6 +175,10 @@ def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
         except Exception as exc:  # a value the comparison cannot handle (10**100, forged data)
             problem, hint = (f"the returned value could not be compared with the expected one "
                              f"({type(exc).__name__}: {str(exc)[:200]})"), None
+        if outcome.status == "missing":
+            problem += graded_names.found_instead(fspec.name, list(defined))
+        elif problem is None:
+            notes += _changed_inputs(fspec, expected, outcome, key.parameters[fspec.name])
         results.append((expected.case.label, problem, hint))
     passed = all(problem is None for _, problem, _ in results)
     score = float(fspec.points) if passed else 0.0
@@ -181,6 +193,7 @@ def _grade_function(fspec: FunctionSpec, key: AnswerKey, run) -> TestResult:
         lines += feedback_lines(key.spec.name, fspec, key.by_function[fspec.name], run.outcomes)
     hints = dict.fromkeys(hint for _, problem, hint in results if problem is not None and hint)
     lines += [f"Hint: {hint}" for hint in hints]
+    lines += [f"Note: {note}" for note in dict.fromkeys(notes)]
     return TestResult(fspec.name, score, float(fspec.points), "\n".join(lines))
 
 
@@ -206,16 +219,23 @@ def _judge(fspec: FunctionSpec, expected: Expected, outcome, parameters, run):
     if status != "returned":
         return outcome.detail or status, None
     mismatch = compare(expected.value, outcome.value, fspec.rtol, fspec.atol, fspec.returns,
-                       fspec.values)
+                       fspec.values, fspec.types, fspec.datatype)
     if mismatch is not None:
         return f"{mismatch.where()}: {mismatch.problem}", _hint(fspec, mismatch.names)
-    extra = [p for p in outcome.changed if not any(p[:len(q)] == q for q in expected.changed)]
-    if extra:
-        where = _argument_path(extra[0], parameters)
-        return (f"changed its input {where} in place; the course's {fspec.name} leaves it "
-                "unchanged (compute a new array, e.g. x = x / n instead of x /= n, or work on "
-                "a copy)", None)
     return None, None
+
+
+def _changed_inputs(fspec: FunctionSpec, expected: Expected, outcome, parameters) -> list[str]:
+    """A note (not a failure: the course's tests do not check it) for inputs changed where the
+    course's function leaves them unchanged."""
+    extra = [p for p in outcome.changed if not any(p[:len(q)] == q for q in expected.changed)]
+    if not extra:
+        return []
+    where = _argument_path(extra[0], parameters)
+    return [f"it changed its input {where} (in place, or by writing into the caller's dict); "
+            f"the course's {fspec.name} leaves it unchanged. Not counted against it, as the "
+            "course's tests do not check it, but a caller reusing its input would be "
+            "surprised (compute new values, e.g. x = x / n instead of x /= n, or work on a copy)"]
 
 
 def _hint(fspec: FunctionSpec, names: tuple) -> str | None:

@@ -11,6 +11,7 @@ Nothing here executes the submission; the sandbox does (``child/runner.py``).
 """
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import os
@@ -39,6 +40,19 @@ class Submission:
     kind: str                          # "py" or "ipynb"
     sources: list[Source]
     notes: list[str] = field(default_factory=list)
+
+    def defined_functions(self) -> list[str]:
+        """Names of the functions the submission defines at top level (in order, once each),
+        read from its source without running it; sources that do not parse are skipped."""
+        names = []
+        for source in self.sources:
+            try:
+                tree = ast.parse(source.code)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            names += [node.name for node in tree.body
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        return list(dict.fromkeys(names))
 
 
 def load_submission(path: str | os.PathLike) -> Submission:

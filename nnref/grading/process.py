@@ -159,6 +159,7 @@ class SandboxProcess:
                 run.load_stopped = channel.text(stopped) if stopped else None
                 run.syntax_error = header.get("syntax_error") is True
                 run.blocked_imports += channel.texts(header.get("blocked_imports", []))
+                run.notes += channel.texts(header.get("notes", []))  # stand-ins for demo imports
             run.loads += 1
         elif event == "result":
             if header.get("npz") is True:

@@ -53,6 +53,13 @@ class FunctionSpec:
         rtol, atol: the value tolerance (see the module docstring).
         values: ``False`` grades the structure and shapes only, for a function whose values
             the course draws from a generator a NumPy submission cannot reproduce.
+        types: the types the course's test requires (``assert type(b) == float``), keyed by
+            a returned item's name or dict key (patterns; ``"()"`` is the returned tuple
+            itself), each a :class:`~nnref.grading.compare.TypeRule` with the course's reason.
+        datatype: ``True`` where the course's test runs its ``datatype_check`` (every item
+            of the answer key's type: an array an array, a float a float or an array).
+        old_names: names the function had in earlier versions of the course's notebook; a
+            submission defining one of them and not ``name`` is graded under it, with a note.
     """
 
     name: str
@@ -63,6 +70,9 @@ class FunctionSpec:
     rtol: float = RTOL
     atol: float = ATOL
     values: bool = True
+    types: Mapping[str, object] = field(default_factory=dict)
+    datatype: bool = False
+    old_names: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not self.points > 0:

@@ -1,8 +1,10 @@
 """The course's own solution code, written out plainly in NumPy, for the nnref.course tests.
 
-Nothing here imports nnref: these are the expressions of the course's notebooks and utility
-files (``dnn_utils``, ``init_utils``, ``reg_utils``, ``gc_utils``, ``opt_utils``), against which
-the thin layers over the nnref core are compared. Comparisons allow ~1e-12 relative: the core
+These are the expressions of the course's notebooks and utility files (``dnn_utils``,
+``init_utils``, ``reg_utils``, ``gc_utils``, ``opt_utils``), against which the thin layers over
+the nnref core are compared. What the helper files define is written out once, in the grading
+sandbox's ``nnref/grading/child/course_utils.py`` (plain NumPy, no nnref), and taken from
+there (compared with nnref.course in test_course_utils_transcription.py). Comparisons allow ~1e-12 relative: the core
 evaluates a few expressions in a different (equally exact) order, e.g. the overflow-free
 sigmoid ``e^z/(1 + e^z)`` for z < 0 and the dense product on transposed views.
 """
@@ -10,13 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def relu(z):
-    return np.maximum(0, z)
+from nnref.grading.child.course_utils import plain_relu as relu
+from nnref.grading.child.course_utils import plain_sigmoid as sigmoid
+from nnref.grading.child.course_utils import reg_forward_propagation as three_forward
 
 
 # ----------------------------------------------------------------------------- course 1 week 2
@@ -115,17 +113,6 @@ def gd(parameters, grads, learning_rate):
 
 
 # ----------------------------------------------------------------------------- course 2 (3 layers)
-def three_forward(X, parameters):
-    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    z1 = np.dot(W1, X) + b1
-    a1 = relu(z1)
-    z2 = np.dot(W2, a1) + b2
-    a2 = relu(z2)
-    z3 = np.dot(W3, a2) + b3
-    a3 = sigmoid(z3)
-    return a3, (z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3)
-
-
 def three_backward_utils(X, Y, cache):
     """init_utils / reg_utils / opt_utils: 1/m folded into dz3."""
     m = X.shape[1]

@@ -78,8 +78,31 @@ def test_compute_cost():
     assert isinstance(cost, float)
     assert cost == pytest.approx(ref.planar_cost(A2, Y), rel=1e-14)
     assert pl.compute_cost(np.array([[0.5, 0.5]]), np.array([[0, 1]])) == pytest.approx(np.log(2), rel=1e-15)
-    with pytest.raises(ValueError, match=r"Y must have shape \(1, 7\)"):
+    with pytest.raises(ValueError, match=r"A2 must be an array of shape \(1, 3\) .* "
+                                         r"Received: A2=array of shape \(1, 7\)"):
         pl.compute_cost(A2, Y[:, :3])
+
+
+def test_compute_cost_accepts_a2_of_shape_m_as_the_course():
+    # the course's own test passes A3 of shape (5,) with labels (1, 5) and expects
+    # 0.22944289410146546 (public_tests.compute_cost_test, printed in its notebook)
+    A3 = np.array([0.7, 0.3, 0.8, 0.9, 0.9])
+    Y = np.array([[1, 0, 1, 1, 1]])
+    cost = pl.compute_cost(A3, Y)
+    assert isinstance(cost, float)
+    assert cost == pytest.approx(ref.planar_cost(A3.reshape(1, 5), Y), rel=1e-14)
+
+
+def test_backward_propagation_reads_the_cache_a1_a2_as_the_course():
+    # the course's test passes a random cache (A1 is not tanh(Z1), A2 not sigmoid(Z2)) and
+    # expects the gradients computed from A1 and A2
+    X, Y, params = small_case()
+    g = np.random.default_rng(4)
+    n_h, m = params["W1"].shape[0], X.shape[1]
+    cache = {"Z1": g.normal(size=(n_h, m)), "A1": g.normal(size=(n_h, m)),
+             "Z2": g.normal(size=(1, m)), "A2": g.normal(size=(1, m))}
+    grads = pl.backward_propagation(params, cache, X, Y)
+    ref.assert_dicts_close(grads, ref.planar_backward(params, cache, X, Y))
 
 
 def test_backward_propagation_matches_course():

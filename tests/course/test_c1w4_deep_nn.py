@@ -119,7 +119,7 @@ def test_compute_cost():
     AL = np.array([[.8, .9, 0.4]])
     cost = dnn.compute_cost(AL, Y)
     assert np.shape(cost) == ()
-    assert cost == pytest.approx(0.2797765635793422, rel=1e-14)        # the course's test case
+    assert cost == pytest.approx(0.2797765635793423, rel=1e-14)        # the course's notebook prints it
     assert cost == pytest.approx(ref.deep_cost(AL, Y), rel=1e-15)
     with pytest.raises(ValueError, match=r"Y must have shape \(1, 3\)"):
         dnn.compute_cost(AL, np.array([[1, 0]]))

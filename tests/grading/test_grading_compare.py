@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnref.grading.child.wire import Unsupported
-from nnref.grading.compare import compare, format_path, short
+from nnref.grading.child.wire import Tensor, Unsupported
+from nnref.grading.compare import TypeRule, compare, format_path, short
 from nnref.grading.spec import ATOL, RTOL
 
 
@@ -95,3 +95,59 @@ def test_shapes_only_ignores_values_but_not_shapes_or_keys():
     found = compare(expected, {"W1": np.ones((3, 2)), "b1": np.zeros((2, 1))}, RTOL, ATOL,
                     values=False)
     assert found.where() == 'the return value["W1"]' and "shape (3, 2)" in found.problem
+
+
+# --- the course's type checks --------------------------------------------------------------
+
+def test_a_type_rule_fails_the_type_the_course_refuses_with_its_reason():
+    rule = TypeRule("float", "Wrong type for b. <type> != float")
+    types = {"b": rule}
+    assert compare((np.zeros((2, 1)), 0.0), (np.zeros((2, 1)), 0.0), RTOL, ATOL, ("w", "b"),
+                   types=types) is None
+    for wrong, shown in ((0, "a Python int"), (np.float64(0.0), "a numpy.float64"),
+                         (np.zeros(()), "a numpy array")):
+        found = compare((np.zeros((2, 1)), 0.0), (np.zeros((2, 1)), wrong), RTOL, ATOL,
+                        ("w", "b"), types=types)
+        assert found.where() == "b"
+        assert f"expected a Python float, received {shown}" in found.problem
+        assert f"Wrong type for b. <class '{type(wrong).__name__}'> != float" in found.problem
+    # without the rule, the same values pass: only the course's checks are added
+    assert compare((np.zeros((2, 1)), 0.0), (np.zeros((2, 1)), 0), RTOL, ATOL, ("w", "b")) is None
+
+
+def test_a_type_rule_of_a_returned_tuple_and_of_dict_keys():
+    tuple_rule = {"()": TypeRule("tuple", "Output must be a tuple")}
+    assert compare((2, 4, 1), (2, 4, 1), RTOL, ATOL, ("n_x", "n_h", "n_y"), types=tuple_rule) is None
+    found = compare((2, 4, 1), [2, 4, 1], RTOL, ATOL, ("n_x", "n_h", "n_y"), types=tuple_rule)
+    assert "expected a tuple, received a Python list" in found.problem
+    arrays = {"W*": TypeRule("ndarray", "Wrong type for W")}
+    found = compare({"W1": np.ones((1, 1)), "b1": 0.0}, {"W1": np.float64(1.0), "b1": 0.0},
+                    RTOL, ATOL, ("parameters",), types=arrays)
+    assert found.where() == 'parameters["W1"]' and "expected a numpy array" in found.problem
+
+
+def test_datatype_checks_as_the_course_datatype_check():
+    # an array must be an array; a float may be a Python or NumPy float or an array; an int an int
+    assert compare(np.ones(2), np.ones(2), RTOL, ATOL, datatype=True) is None
+    assert "expected a numpy array, received a Python list" in compare(
+        np.ones(2), [1.0, 1.0], RTOL, ATOL, datatype=True).problem
+    for ok in (0.5, np.float64(0.5), np.array(0.5)):
+        assert compare(np.float64(0.5), ok, RTOL, ATOL, datatype=True) is None
+    assert "Datatype mismatch" in compare(3, 3.0, RTOL, ATOL, datatype=True).problem
+    # a list of 0-d arrays (the course's costs) refuses floats
+    found = compare([np.array(0.7)], [0.7], RTOL, ATOL, ("costs",), datatype=True)
+    assert found.where() == "costs[0]" and "expected a numpy array, received a Python float" in found.problem
+
+
+def test_tensorflow_values_are_graded_by_value_and_checked_by_type():
+    tensor = Tensor("EagerTensor", "float32", np.array([0.5, 0.25], dtype=np.float32))
+    assert compare(np.array([0.5, 0.25]), tensor, RTOL, ATOL, ("a",)) is None
+    assert "2 of 2 values differ" in compare(np.array([0.4, 0.2]), tensor, RTOL, ATOL, ("a",)).problem
+    rule = {"a": TypeRule("EagerTensor", "Use the TensorFlow API", dtype="float64")}
+    found = compare(np.array([0.5, 0.25]), tensor, RTOL, ATOL, ("a",), types=rule)
+    assert "of dtype float64, received dtype float32" in found.problem
+    rule = {"a": TypeRule("ResourceVariable", "All parameter must be created using tf.Variable")}
+    found = compare(np.array([0.5, 0.25]), tensor, RTOL, ATOL, ("a",), types=rule)
+    assert ("expected a TensorFlow ResourceVariable, received a TensorFlow EagerTensor (float32)"
+            in found.problem)
+    assert "tf.Variable" in found.problem

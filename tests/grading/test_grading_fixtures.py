@@ -12,7 +12,7 @@ import os
 import numpy as np
 import pytest
 
-from grading_helpers import FIXTURES, TEST_LIMITS
+from grading_helpers import FIXTURES, TEST_LIMITS, TF_LIMITS
 from nnref.grading import grade_folder
 
 CANARY = "/nnref_grading_escape_canary.txt"  # write_outside.py tries to create it
@@ -25,8 +25,10 @@ EXPECTED = {
     "wrong_shape.py": ("c1w2_numpy_basics", 90,
                        [("image2vector", "v: expected shape (18, 1), received shape (18,)"),
                         ("image2vector", "Hint: v = image.reshape(")]),
-    "mutated_inputs.py": ("c1w2_numpy_basics", 85,
-                          [("normalize_rows", "changed its input x in place")]),
+    # the course's tests do not check for changed inputs: a note, full marks
+    "mutated_inputs.py": ("c1w2_numpy_basics", 100,
+                          [("normalize_rows", "Note: it changed its input x (in place"),
+                           ("normalize_rows", "Not counted against it")]),
     "hardcoded_example.py": ("c1w2_numpy_basics", 85,
                              [("L1", "PASS  course example"),
                               ("L1", "FAIL  random m=7: loss: expected "), ("L1", "received 1.1")]),
@@ -55,9 +57,9 @@ EXPECTED = {
     "import_tf_parity.py": ("c1w2_numpy_basics", 100, [("output", "Blocked import: tf_parity")]),
     "write_outside.py": ("c1w2_numpy_basics", 100,
                          [("output", "BLOCKED ../escape.txt")]),
-    "monkeypatch_numpy.py": ("c1w2_numpy_basics", 70,
+    "monkeypatch_numpy.py": ("c1w2_numpy_basics", 85,
                              [("L1", "loss: expected 1.1, received 0.22"),
-                              ("normalize_rows", "changed its input x in place")]),
+                              ("normalize_rows", "Note: it changed its input x (in place")]),
     "non_utf8.py": ("c1w2_numpy_basics", 100, [("output", "the file is not valid UTF-8")]),
     "notebook_magics.ipynb": ("c1w2_numpy_basics", 100,
                               [("output", "cell 1, line 4: skipped IPython line '%matplotlib inline'"),
@@ -86,6 +88,28 @@ EXPECTED = {
     "wrong_seed.py": ("c1w4_deep_nn", 90,
                       [("initialize_parameters_deep", 'parameters["W1"]: 20 of 20 values differ'),
                        ("initialize_parameters_deep", "Hint: start with np.random.seed(3)")]),
+    # the course's checks, each class of the grader's earlier disagreements with the course
+    "b_is_an_int.py": ("c1w2_logistic_regression", 0,
+                       [("initialize_with_zeros", "b: expected a Python float, received a Python "
+                                                  "int (the course's test: \"Wrong type for b. "
+                                                  "<class 'int'> != float\")")]),
+    "writes_into_callers_dict.py": ("c1w3_planar", 10,
+                                    [("update_parameters", 'changed its input parameters["W1"]'),
+                                     ("update_parameters", "Not counted against it")]),
+    "old_function_name.py": ("c1w2_numpy_basics", 15,
+                             [("output", "normalize_rows is not defined; graded normalizeRows "
+                                         "instead"),
+                              ("softmax", "the submission defines Softmax instead")]),
+    "numpy_instead_of_tensorflow.py": ("c2w3_tensorflow", 20,
+                                       [("linear_function", "expected a TensorFlow EagerTensor, "
+                                                            "received a numpy array"),
+                                        ("linear_function", "Use the TensorFlow API"),
+                                        ("sigmoid", "of dtype float32, received dtype float64"),
+                                        ("one_hot_matrix", "PASS  label=2, C=3")]),
+    "scipy_before_math.ipynb": ("c2w2_optimization", 15,
+                                [("output", "scipy is not available while grading: the "
+                                            "submission's import of it got an inert stand-in"),
+                                 ("random_mini_batches", "PASS  m=10, mini_batch_size=4")]),
     "adam_epsilon_inside_sqrt.py": ("c2w2_optimization", 80,
                                     [("update_parameters_with_adam", "PASS  course example"),
                                      ("update_parameters_with_adam", "ε outside the square root")]),
@@ -98,8 +122,9 @@ def graded(tmp_path_factory):
     out = {}
     for assignment in sorted(os.listdir(FIXTURES)):
         output_dir = tmp_path_factory.mktemp(assignment)
+        limits = TF_LIMITS if assignment == "c2w3_tensorflow" else TEST_LIMITS
         reports = grade_folder(os.path.join(FIXTURES, assignment), assignment, output_dir,
-                               workers=2, limits=TEST_LIMITS, progress=False)
+                               workers=2, limits=limits, progress=False)
         for report in reports:
             out[report.submission] = (report, output_dir / f"{report.submission}.results.json")
     return out
@@ -167,7 +192,7 @@ def test_writes_outside_the_sandbox_do_not_land(graded):
 
 def test_monkeypatching_numpy_in_the_sandbox_leaves_the_grader_alone(graded):
     report, _ = graded["monkeypatch_numpy.py"]
-    assert report.score == 70
+    assert report.score == 85
     assert np.allclose(1.0, 2.0) is False
     assert not np.isclose(np.array([1.0]), np.array([2.0]))[0]
     assert np.array_equal(np.zeros(2), np.ones(2)) is False

@@ -248,6 +248,7 @@ numpy.array_equal = lambda *args, **kwargs: True
     assert "x /= x_norm" in text
     report = grade(write(tmp_path, text), "c1w2_numpy_basics", TEST_LIMITS)
     assert report.error is None
-    assert score_of(report, "normalize_rows") == 0
-    assert "changed its input x in place" in output_of(report, "normalize_rows")
-    assert report.score == 85
+    # The course's tests do not fail an in-place change, so neither does the grader; but it
+    # still sees and reports it: the patched modules in the sandbox do not hide it.
+    assert "Note: it changed its input x (in place" in output_of(report, "normalize_rows")
+    assert report.score == 100

@@ -221,7 +221,7 @@ def test_threads_diagnosing_at_once_each_get_their_seeded_variants_right():
     from concurrent.futures import ThreadPoolExecutor
 
     seeded = [(a, f, m) for a, f, m in
-              [("c1w3_planar", "initialize_parameters", "seed_set_inside"),
+              [("c1w3_planar", "initialize_parameters", "init_W2_first"),
                ("c1w4_deep_nn", "initialize_parameters_deep", "seed_in_loop"),
                ("c2w1_initialization", "initialize_parameters_he", "seed_not_set"),
                ("c2w2_optimization", "random_mini_batches", "shuffle_different_permutations")]]

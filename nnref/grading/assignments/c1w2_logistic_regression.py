@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref.grading.assignments._inputs import labels, rng
+from nnref.grading.compare import TypeRule
 from nnref.grading.spec import AssignmentSpec, Case, FunctionSpec
 
 _DW = "dw = (1/m) X · (A - Y)ᵀ, shape (n_x, 1)"
@@ -48,9 +49,9 @@ def _propagate():
 def _optimize():
     g = rng(23)
     return [Case("course example, 100 iterations, learning_rate=0.009", _course_wbXY(),
-                 {"num_iterations": 100, "learning_rate": 0.009}),
+                 {"num_iterations": 100, "learning_rate": 0.009, "print_cost": False}),
             Case("random n_x=3, m=8, 201 iterations, learning_rate=0.1", _random_wbXY(g, 3, 8),
-                 {"num_iterations": 201, "learning_rate": 0.1})]
+                 {"num_iterations": 201, "learning_rate": 0.1, "print_cost": False})]
 
 
 def _predict():
@@ -69,9 +70,13 @@ def _model():
     Y_test = (w_true @ X_test > 0).astype(np.int64)
     return [Case("random n_x=4, m=20, 300 iterations, learning_rate=0.1",
                  (X_train, Y_train, X_test, Y_test),
-                 {"num_iterations": 300, "learning_rate": 0.1, "print_cost": False}),
-            Case("random n_x=4, m=20, 50 iterations, default learning rate",
-                 (X_train, Y_train, X_test, Y_test), {"num_iterations": 50})]
+                 {"num_iterations": 300, "learning_rate": 0.1}),
+            Case("random n_x=4, m=20, 50 iterations, learning_rate=0.5",
+                 (X_train, Y_train, X_test, Y_test), {"num_iterations": 50, "learning_rate": 0.5})]
+
+
+def _array(reason):
+    return TypeRule("ndarray", reason)
 
 
 SPEC = AssignmentSpec(
@@ -79,19 +84,31 @@ SPEC = AssignmentSpec(
     title="Logistic regression with a neural network mindset",
     functions=(
         FunctionSpec("sigmoid", 10, _sigmoid, ("s",),
-                     {"*": "s = 1 / (1 + np.exp(-z)), elementwise"}),
+                     {"*": "s = 1 / (1 + np.exp(-z)), elementwise"},
+                     types={"s": _array("Wrong type. Expected np.ndarray")}),
         FunctionSpec("initialize_with_zeros", 10, _initialize_with_zeros, ("w", "b"),
-                     {"w": "w = np.zeros((dim, 1))", "b": "b = 0.0 (a float)"}),
+                     {"w": "w = np.zeros((dim, 1))", "b": "b = 0.0 (a float)"},
+                     types={"b": TypeRule("float", "Wrong type for b. <type> != float"),
+                            "w": _array("Wrong type for w. <type> != np.ndarray")}),
         FunctionSpec("propagate", 25, _propagate, ("grads", "cost"),
-                     {"dw": _DW, "db": _DB, "cost": _COST, "*": _COST}),
+                     {"dw": _DW, "db": _DB, "cost": _COST, "*": _COST},
+                     types={"dw": _array("Wrong type for grads['dw']. <type> != np.ndarray")}),
         FunctionSpec("optimize", 20, _optimize, ("params", "grads", "costs"),
-                     {"dw": _DW, "db": _DB, "costs": _STEP, "*": _STEP}),
+                     {"dw": _DW, "db": _DB, "costs": _STEP, "*": _STEP},
+                     types={"costs": TypeRule("list", "Wrong type for costs. It must be a list"),
+                            "dw": _array("Wrong type for grads['dw']. <type> != np.ndarray"),
+                            "w": _array("Wrong type for params['w']. <type> != np.ndarray")}),
         FunctionSpec("predict", 15, _predict, ("Y_prediction",),
                      {"*": "A = sigmoid(wᵀX + b); Y_prediction[0, i] = 1 if A[0, i] > 0.5 else 0, "
-                           "shape (1, m)"}),
+                           "shape (1, m)"},
+                     types={"Y_prediction": _array("Wrong type for pred. <type> != np.ndarray")}),
         FunctionSpec("model", 20, _model, ("d",),
                      {"costs": _STEP,
                       "*": "w, b = initialize_with_zeros(X_train.shape[0]); optimize(...); "
-                           "predict on the test and train sets; return the course's dict"}),
+                           "predict on the test and train sets; return the course's dict"},
+                     types={"costs": TypeRule("list", "Wrong type for d['costs']. <type> != list"),
+                            "w": _array("Wrong type for d['w']. <type> != np.ndarray"),
+                            "Y_prediction_*": _array("Wrong type for d['Y_prediction_test']. "
+                                                     "<type> != np.ndarray")}),
     ),
 )

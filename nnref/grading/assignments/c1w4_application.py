@@ -27,17 +27,17 @@ def _data(seed, n_x, m):
 def _two_layer_model():
     X, Y = _data(51, 6, 15)
     return [Case("random n_x=6, m=15, layers (6, 4, 1), 101 iterations, learning_rate=0.1",
-                 (X, Y, (6, 4, 1)), {"learning_rate": 0.1, "num_iterations": 101}),
-            Case("random n_x=6, m=15, layers (6, 7, 1), 20 iterations, default learning rate",
-                 (X, Y, (6, 7, 1)), {"num_iterations": 20})]
+                 (X, Y, (6, 4, 1), 0.1, 101)),
+            Case("random n_x=6, m=15, layers (6, 7, 1), 20 iterations, learning_rate=0.0075",
+                 (X, Y, (6, 7, 1), 0.0075, 20))]
 
 
 def _L_layer_model():
     X, Y = _data(52, 8, 12)
     return [Case("random n_x=8, m=12, layers [8, 5, 3, 1], 101 iterations, learning_rate=0.05",
-                 (X, Y, [8, 5, 3, 1]), {"learning_rate": 0.05, "num_iterations": 101}),
-            Case("random n_x=8, m=12, layers [8, 4, 1], 20 iterations, default learning rate",
-                 (X, Y, [8, 4, 1]), {"num_iterations": 20})]
+                 (X, Y, [8, 5, 3, 1], 0.05, 101)),
+            Case("random n_x=8, m=12, layers [8, 4, 1], 20 iterations, learning_rate=0.0075",
+                 (X, Y, [8, 4, 1], 0.0075, 20))]
 
 
 SPEC = AssignmentSpec(
@@ -48,9 +48,10 @@ SPEC = AssignmentSpec(
         FunctionSpec("two_layer_model", 50, _two_layer_model, ("parameters", "costs"),
                      {"*": "initialize_parameters(n_x, n_h, n_y); LINEAR->RELU->LINEAR->SIGMOID "
                            "with linear_activation_forward; dA2 = -(Y/A2 - (1-Y)/(1-A2)); "
-                           "linear_activation_backward for 'sigmoid' then 'relu'; " + _LOOP}),
+                           "linear_activation_backward for 'sigmoid' then 'relu'; " + _LOOP},
+                     datatype=True),
         FunctionSpec("L_layer_model", 50, _L_layer_model, ("parameters", "costs"),
                      {"*": "initialize_parameters_deep(layers_dims); L_model_forward; "
-                           "L_model_backward; " + _LOOP}),
+                           "L_model_backward; " + _LOOP}, datatype=True),
     ),
 )

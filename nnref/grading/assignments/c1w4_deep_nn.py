@@ -150,38 +150,41 @@ SPEC = AssignmentSpec(
     functions=(
         FunctionSpec("initialize_parameters", 5, _initialize_parameters, ("parameters",),
                      {"*": "start with np.random.seed(1); W1 = np.random.randn(n_h, n_x) * 0.01, "
-                           "b1 = np.zeros((n_h, 1)), then W2, b2 in that order"}),
+                           "b1 = np.zeros((n_h, 1)), then W2, b2 in that order"}, datatype=True),
         FunctionSpec("initialize_parameters_deep", 10, _initialize_parameters_deep, ("parameters",),
                      {"*": "start with np.random.seed(3); for l = 1..L-1: W{l} = "
-                           "np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01, b{l} = zeros"}),
+                           "np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01, b{l} = zeros"},
+                     datatype=True),
         FunctionSpec("linear_forward", 10, _linear_forward, ("Z", "cache"),
-                     {"Z": "Z = W · A + b (np.dot(W, A) + b)", "cache": "cache = (A, W, b)"}),
+                     {"Z": "Z = W · A + b (np.dot(W, A) + b)", "cache": "cache = (A, W, b)"},
+                     datatype=True),
         FunctionSpec("linear_activation_forward", 10, _linear_activation_forward, ("A", "cache"),
                      {"A": "Z, linear_cache = linear_forward(A_prev, W, b), then A, "
                            "activation_cache = sigmoid(Z) or relu(Z)",
-                      "cache": "cache = (linear_cache, activation_cache)"}),
+                      "cache": "cache = (linear_cache, activation_cache)"}, datatype=True),
         FunctionSpec("L_model_forward", 15, _L_model_forward, ("AL", "caches"),
                      {"AL": "[LINEAR -> RELU] for layers 1..L-1, then LINEAR -> SIGMOID for "
                             "layer L; L = len(parameters) // 2",
-                      "caches": "append every layer's cache from linear_activation_forward, in order"}),
+                      "caches": "append every layer's cache from linear_activation_forward, in order"},
+                     datatype=True),
         FunctionSpec("compute_cost", 10, _compute_cost, ("cost",),
                      {"*": "cost = -(1/m) Σ [Y log(AL) + (1 - Y) log(1 - AL)], then "
                            "np.squeeze(cost) to get a scalar"}),
         FunctionSpec("linear_backward", 10, _linear_backward, ("dA_prev", "dW", "db"),
-                     {"dA_prev": _DA, "dW": _DW, "db": _DB}),
+                     {"dA_prev": _DA, "dW": _DW, "db": _DB}, datatype=True),
         FunctionSpec("linear_activation_backward", 10, _linear_activation_backward,
                      ("dA_prev", "dW", "db"),
                      {"dA_prev": "dZ = relu_backward(dA, activation_cache) or sigmoid_backward(...), "
                                  "then linear_backward(dZ, linear_cache); " + _DA,
-                      "dW": _DW, "db": _DB}),
+                      "dW": _DW, "db": _DB}, datatype=True),
         FunctionSpec("L_model_backward", 15, _L_model_backward, ("grads",),
                      {"dA*": "dAL = -(Y/AL - (1-Y)/(1-AL)); the last layer is sigmoid, the "
                              "others relu; grads['dA' + str(l-1)] = " + _DA,
                       "dW*": "grads['dW' + str(l)]: " + _DW,
                       "db*": "grads['db' + str(l)]: " + _DB,
-                      "*": "keys dA{l-1}, dW{l}, db{l} for l = L..1"}),
+                      "*": "keys dA{l-1}, dW{l}, db{l} for l = L..1"}, datatype=True),
         FunctionSpec("update_parameters", 5, _update_parameters, ("parameters",),
                      {"*": "W{l} = W{l} - learning_rate * dW{l}, b{l} = b{l} - learning_rate * "
-                           "db{l}, for l = 1..L"}),
+                           "db{l}, for l = 1..L"}, datatype=True),
     ),
 )

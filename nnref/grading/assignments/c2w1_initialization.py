@@ -16,12 +16,13 @@ SPEC = AssignmentSpec(
     functions=(
         FunctionSpec("initialize_parameters_zeros", 30, _cases, ("parameters",),
                      {"*": "W{l} = np.zeros((layers_dims[l], layers_dims[l-1])), b{l} = "
-                           "np.zeros((layers_dims[l], 1)) for l = 1..L-1"}),
+                           "np.zeros((layers_dims[l], 1)) for l = 1..L-1"}, datatype=True),
         FunctionSpec("initialize_parameters_random", 35, _cases, ("parameters",),
                      {"*": "np.random.seed(3) first; W{l} = np.random.randn(layers_dims[l], "
-                           "layers_dims[l-1]) * 10, b{l} = zeros"}),
+                           "layers_dims[l-1]) * 10, b{l} = zeros"}, datatype=True),
         FunctionSpec("initialize_parameters_he", 35, _cases, ("parameters",),
                      {"*": "np.random.seed(3) first; W{l} = np.random.randn(layers_dims[l], "
-                           "layers_dims[l-1]) * np.sqrt(2 / layers_dims[l-1]), b{l} = zeros"}),
+                           "layers_dims[l-1]) * np.sqrt(2 / layers_dims[l-1]), b{l} = zeros"},
+                     datatype=True),
     ),
 )

@@ -60,7 +60,7 @@ def _backward_propagation_with_regularization():
 def _forward_propagation_with_dropout():
     X, parameters = _network(1, [3, 2, 3, 1], 5, course=True)
     X2, parameters2 = _network(65, [4, 5, 3, 1], 6)
-    return [Case("course example, keep_prob=0.7", (X, parameters), {"keep_prob": 0.7}),
+    return [Case("course example, keep_prob=0.7", (X, parameters, 0.7)),
             Case("random [4, 5, 3, 1], m=6, keep_prob=0.8", (X2, parameters2, 0.8))]
 
 

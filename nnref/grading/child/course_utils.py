@@ -11,7 +11,10 @@ code imports them. Inside the sandbox those imports resolve to the modules descr
   ``NotImplementedError`` when called: graded functions must not need it;
 - every name of a test module (``public_tests``, ``test_utils``, ``testCases*``) is a function
   that does nothing, so the notebook's own test calls do not get in the way; the names
-  ``<graded function>_test`` are defined, so that ``from public_tests import *`` imports them.
+  ``<graded function>_test`` are defined, so that ``from public_tests import *`` imports them;
+- each module also has ``np`` (NumPy), as the course's files do: their ``import numpy as np``
+  reaches the notebook through ``from public_tests import *`` (a notebook that mistyped its own
+  import, ``import numpy as n``, still runs in the course).
 
 Each assignment's helpers are also placed in the submission's namespace before it runs (as the
 notebook's ``from dnn_utils import *`` would), so a file that forgot the import still works.
@@ -330,6 +333,8 @@ def fill_module(module: types.ModuleType, name: str | None = None) -> None:
     """
     own = name is None
     name = module.__name__ if own else name
+    if own:  # the course's files import numpy as np: "from public_tests import *" brings np
+        module.np = np
     for key in UNAVAILABLE.get(name, ()):
         setattr(module, key, _unavailable(name, key))
     for key, value in HELPER_MODULES.get(name, {}).items():

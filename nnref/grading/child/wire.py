@@ -10,6 +10,8 @@ No pickle crosses the boundary: a value becomes a JSON "tag" and its arrays go i
     {"t": "tuple", "items": [tag, ...]}    also "list"
     {"t": "dict", "items": [[key, tag], ...]}   keys are str or int, kept in insertion order
     {"t": "unsupported", "type": "module.Class", "repr": "..."}   anything else (child to grader only)
+    {"t": "tensor", "type": "EagerTensor", "dtype": "float32", "key": "a2"}   a TensorFlow
+        value read as an array by ``TENSOR_READER`` (child to grader only; see ``values.py``)
 
 An ``unsupported`` tag decodes to an :class:`Unsupported` record, so the grader can report
 "returned a Foo object" instead of failing to read the result. Arrays of object, string or
@@ -44,6 +46,19 @@ class Unsupported:
 
     def __repr__(self) -> str:
         return f"<{self.type_name} object>"
+
+
+class Tensor:
+    """A TensorFlow value (decoded from a ``tensor`` tag): its array, type and dtype names."""
+
+    def __init__(self, type_name: str, dtype: str, array: np.ndarray):
+        self.type_name, self.dtype, self.array = type_name, dtype, array
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.dtype} {self.array.shape}>"
+
+
+TENSOR_READER = None  # set in the sandbox to values.tensor_value
 
 
 class WireError(ValueError):
@@ -143,6 +158,11 @@ def encode(value, arrays=None) -> tuple[dict, dict[str, np.ndarray]]:
                 return {"t": kind, "items": [enc(item, depth + 1) for item in v]}
             finally:
                 active.discard(id(v))
+        tensor = TENSOR_READER(v) if TENSOR_READER is not None else None
+        if tensor is not None:
+            key = f"a{len(arrays)}"
+            arrays[key] = tensor[2]
+            return {"t": "tensor", "type": tensor[0][:MAX_REPR], "dtype": tensor[1][:40], "key": key}
         return {"t": "unsupported", "type": _type_name(v), "repr": _safe_repr(v)}
 
     return enc(value, 0), arrays
@@ -202,6 +222,12 @@ def decode(tag, arrays) -> object:
                     raise WireError("bad dict item")
                 out[pair[0]] = dec(pair[1], depth + 1)
             return out
+        if kind == "tensor":
+            key = t.get("key")
+            if not isinstance(key, str) or key not in arrays:
+                raise WireError(f"missing array {key!r}")
+            return Tensor(str(t.get("type", "?"))[:MAX_REPR], str(t.get("dtype", "?"))[:40],
+                          np.asarray(arrays[key]))
         if kind == "unsupported":
             return Unsupported(str(t.get("type", "?"))[:MAX_REPR], str(t.get("repr", ""))[:MAX_REPR])
         raise WireError(f"unknown tag {kind!r}")

@@ -32,7 +32,7 @@ def sigmoid(z, mistake=None):
 def one_hot_matrix(label, C=6, mistake=None):
     if mistake == "one_hot_depth_fixed":
         C = 6
-    one_hot = np.eye(C, dtype=np.float32)[label]
+    one_hot = np.eye(C, dtype=np.float32)[np.reshape(label, -1)[0]]  # [2] as 2, as the course
     return {"one_hot_column": one_hot.reshape((C, 1)),
             "one_hot_row": one_hot.reshape((1, C))}.get(mistake, one_hot)
 
