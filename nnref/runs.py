@@ -10,7 +10,8 @@
                                       (a text file holding its id where links are not allowed)
 
 A run id is the UTC start time and 4 random hex digits, ``20260130-075501-3fa2``, so two runs
-never share a folder. Every file is written atomically; a run killed mid-write leaves at most
+never share a folder. A run into an ``--out`` folder holding an earlier run's files first moves
+them to ``<out>/earlier/<their run id>/`` (``--overwrite`` deletes them instead). Every file is written atomically; a run killed mid-write leaves at most
 a hidden ``.tmp`` file, which the next run in that folder removes.
 """
 from __future__ import annotations
@@ -28,6 +29,8 @@ from nnref._files import atomic_write, temp_name
 
 CHECKPOINT = "checkpoint.npz"
 CHECKPOINT_FORMAT = "nnref-train-checkpoint/1"
+OUTPUT_NAMES = ("history.json", CHECKPOINT, "learning_curve.png")
+EARLIER = "earlier"          # <out>/earlier/<run-id>/: an earlier run's files set aside
 
 
 def new_run_id() -> str:
@@ -49,6 +52,35 @@ def point_latest(parent: Path, run_folder: Path) -> Path:
             latest.unlink()
         atomic_write(latest, lambda f: f.write(run_folder.name + "\n"))
     return latest
+
+
+def earlier_outputs(folder: Path) -> list[Path]:
+    """The output files of an earlier run found in ``folder``."""
+    from nnref.train_cli import SPECS
+
+    names = (*OUTPUT_NAMES, *(f"{dataset}.weights.h5" for dataset in SPECS))
+    return [folder / n for n in names if (folder / n).exists()]
+
+
+def _run_id_of(folder: Path) -> str | None:
+    try:
+        return str(json.loads((folder / "history.json").read_text(encoding="utf-8"))["run_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        return str(load_checkpoint(folder)[1]["run_id"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def set_aside(folder: Path, files: list[Path]) -> Path:
+    """Move an earlier run's ``files`` into ``folder/earlier/<its run id>/``: nothing is deleted,
+    and ``folder`` then holds only the new run's files."""
+    dest = folder / EARLIER / (_run_id_of(folder) or f"unknown-{new_run_id()}")
+    dest.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        os.replace(file, dest / file.name)
+    return dest
 
 
 # ----------------------------------------------------------------------------- checkpoints

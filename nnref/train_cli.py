@@ -52,7 +52,8 @@ def configure(parser) -> None:
     add("--out", type=output_folder, default=None,
         help="folder for this run's outputs (default: runs/<dataset>/<run-id>/, runs/<dataset>/latest "
              "pointing at the newest)")
-    add("--overwrite", action="store_true", help="let --out replace the outputs of an earlier run")
+    add("--overwrite", action="store_true",
+        help="delete an earlier run's files in --out (default: move them to <out>/earlier/<run-id>/)")
     add("--checkpoint", type=positive_int, default=None, metavar="N",
         help="also save a resumable checkpoint every N epochs (one is always saved when the run "
              "ends or is interrupted)")

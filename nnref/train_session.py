@@ -22,9 +22,6 @@ from nnref._files import atomic_write, remove_stale_temp_files
 from nnref.callbacks import Callback, ProgbarLogger
 from nnref.train_cli import DEFAULTS, SPECS, TRAINING_OPTIONS, UsageError, build_model, given, load
 
-OUTPUT_NAMES = ("history.json", runs.CHECKPOINT, "learning_curve.png")
-
-
 def _option(name: str) -> str:
     return "the dataset" if name == "dataset" else "--" + name.replace("_", "-")
 
@@ -35,7 +32,7 @@ class Session:
     @classmethod
     def prepare(cls, args) -> "Session":
         self = cls()
-        self.args, self.state = args, None
+        self.args, self.state, self.earlier = args, None, []
         if args.resume is not None:
             self._resume_from(Path(args.resume))
         else:
@@ -82,13 +79,10 @@ class Session:
             out = parent / self.run_id
         else:
             parent, out = None, Path(args.out)
-            earlier = [n for n in OUTPUT_NAMES if (out / n).exists()] + [p.name for p in out.glob("*.weights.h5")]
-            if earlier and not args.overwrite:
-                raise UsageError(f"--out {out} already holds the outputs of an earlier run "
-                                 f"({', '.join(earlier)}): choose another folder, continue that run "
-                                 f"with --resume {out}, or pass --overwrite")
         self.latest_parent = parent
-        return self._check_folder(out)
+        out = self._check_folder(out)
+        self.earlier = runs.earlier_outputs(out)      # set aside when training starts
+        return out
 
     def _check_folder(self, out: Path) -> Path:
         try:
@@ -109,7 +103,8 @@ class Session:
         saved = meta["options"]
         for name in TRAINING_OPTIONS:
             given = getattr(args, name)
-            if given in (None, False, "auto") or given == saved[name]:
+            left_out = given is None or given is False or given == "auto"   # not `in`: 0.0 == False
+            if left_out or given == saved[name]:
                 setattr(args, name, saved[name])
             else:
                 raise UsageError(f"{_option(name)} {given} differs from the run's {saved[name]}: a "
@@ -132,6 +127,8 @@ class Session:
         if bar:                                    # first: the bar closes before a line is printed
             callbacks.insert(0, ProgbarLogger())
         print(self._header(done))
+        if self.earlier:                           # every check passed: now the folder changes
+            self._clear_earlier()
         start, status, reason = time.perf_counter(), 0, None
         try:
             model.fit(self.x_train, self.y_train, batch_size=self.batch_size, epochs=self.epochs,
@@ -139,18 +136,30 @@ class Session:
                       validation_data=None if self.x_test is None else (self.x_test, self.y_test),
                       shuffle=args.shuffle, seed=self.fit_rng, callbacks=callbacks)
         except KeyboardInterrupt:
-            status, reason = 130, "interrupted"
+            status = 130
         except FloatingPointError as exc:       # the loss or a moving statistic stopped being finite
-            status, reason = 1, f"stopped: {exc}"
+            status, reason = 1, str(exc).rstrip(".")
         seconds = time.perf_counter() - start
         if status:
             runs.restore(model, self.fit_rng, snapshot.state)     # back to the last finished epoch
         self._save(snapshot.state, seconds, status)
         finished = snapshot.state["epoch"]
-        if status:
-            print(f"nnref train: {reason} after {finished} of {self.epochs} epochs; saved them in "
+        if status == 130:
+            print(f"nnref train: interrupted; saved the {finished} finished epoch(s) of {self.epochs} in "
                   f"{self.out} (continue with: nnref train --resume {self.out})", file=sys.stderr)
+        elif status:
+            print(f"nnref train: {reason}; saved the {finished} finished epoch(s) of {self.epochs} in "
+                  f"{self.out}", file=sys.stderr)
         return status
+
+    def _clear_earlier(self) -> None:
+        if self.args.overwrite:
+            for file in self.earlier:
+                file.unlink()
+            print(f"nnref train: deleted an earlier run's files in {self.out} (--overwrite)", file=sys.stderr)
+        else:
+            dest = runs.set_aside(self.out, self.earlier)
+            print(f"nnref train: moved an earlier run's files from {self.out} to {dest}", file=sys.stderr)
 
     def _header(self, done: int) -> str:
         examples = (f"{len(self.x_train)} examples, no test set (accuracy on the training set, as the "

@@ -106,18 +106,20 @@ def _folders(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "a file", "only train"])
-@pytest.mark.parametrize("command", [["train", "signs"], ["train"], ["tune", "signs", "--trials", "1"]])
+@pytest.mark.parametrize("command", [["train", "signs"], ["train"], ["tune", "signs", "--trials", "1"],
+                                     ["parity"]])
 def test_explicit_data_is_the_only_place_looked_at(signs, tmp_path, capsys, monkeypatch, case, command):
     monkeypatch.chdir(tmp_path)                           # NNREF_DATA still names the real files
     folder = _folders(tmp_path)[case]
-    status = main([*command, "--data", str(folder), "--epochs", "1", "--no-plot"]
-                  + (["--out", str(tmp_path / "o")] if command[0] == "train" else
-                     ["--results", str(tmp_path / "t.jsonl")]))
+    extra = {"train": ["--epochs", "1", "--no-plot", "--out", str(tmp_path / "o")],
+             "tune": ["--epochs", "1", "--no-plot", "--results", str(tmp_path / "t.jsonl")],
+             "parity": ["--json", str(tmp_path / "p.json")]}[command[0]]
+    status = main([*command, "--data", str(folder), *extra])
     err = capsys.readouterr().err
     assert status != 0
     assert str(folder.resolve()) in err and "the only place looked at" in err
     assert len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "o" / "history.json").exists()
+    assert not (tmp_path / "o" / "history.json").exists() and not (tmp_path / "p.json").exists()
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "a file", "only train"])
@@ -159,15 +161,32 @@ def test_default_outputs_are_one_folder_per_run_with_latest(signs, tmp_path, mon
         assert (run / "signs.weights.h5").is_file() and (run / "checkpoint.npz").is_file()
 
 
-def test_out_holding_an_earlier_run_is_not_overwritten_silently(signs, tmp_path, capsys):
+def test_out_holding_an_earlier_run_keeps_it_apart(signs, tmp_path, capsys):
     out = tmp_path / "o"
     assert _train(tmp_path, "--out", str(out)) == 0
-    first = (out / "history.json").read_text()
-    assert _train(tmp_path, "--out", str(out)) == 2
-    assert "already holds the outputs of an earlier run" in capsys.readouterr().err
-    assert (out / "history.json").read_text() == first
+    first = json.loads((out / "history.json").read_text())
+    weights = (out / "signs.weights.h5").read_bytes()
+    assert _train(tmp_path, "--out", str(out), "--seed", "3") == 0
+    kept = out / "earlier" / first["run_id"]
+    assert f"moved an earlier run's files from {out} to {kept}" in capsys.readouterr().err
+    assert json.loads((kept / "history.json").read_text()) == first
+    assert (kept / "signs.weights.h5").read_bytes() == weights and (kept / "checkpoint.npz").is_file()
+    second = json.loads((out / "history.json").read_text())
+    assert second["run_id"] != first["run_id"]
+    import numpy as np_
+    with np_.load(out / "checkpoint.npz") as npz:                 # the top level is one run's set
+        assert json.loads(str(npz["header"]))["run_id"] == second["run_id"]
     assert _train(tmp_path, "--out", str(out), "--overwrite") == 0
-    assert json.loads((out / "history.json").read_text())["run_id"] != json.loads(first)["run_id"]
+    assert "deleted an earlier run's files" in capsys.readouterr().err
+    assert sorted(p.name for p in (out / "earlier").iterdir()) == [first["run_id"]]
+
+
+def test_a_refused_run_changes_nothing_in_out(signs, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert _train(tmp_path, "--out", str(out)) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert _train(tmp_path, "--out", str(out), "--data", str(tmp_path / "missing")) == 1
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_stale_temp_files_of_dead_writers_are_removed(signs, tmp_path):
@@ -181,6 +200,19 @@ def test_stale_temp_files_of_dead_writers_are_removed(signs, tmp_path):
     alive.write_text("in progress")
     assert _train(tmp_path, "--out", str(out)) == 0
     assert not stale.exists() and alive.exists()
+
+
+def test_divergence_saves_the_finished_epochs(catvnoncat, tmp_path, capsys):
+    out = tmp_path / "o"
+    with np.errstate(all="ignore"):
+        status = main(["train", "catvnoncat", "--learning-rate", "10", "--epochs", "50", "--verbose", "0",
+                       "--out", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "The training loss became nan" in err and "saved the 1 finished epoch(s) of 50" in err
+    record = json.loads((out / "history.json").read_text())
+    assert record["epochs_done"] == 1 and len(record["history"]["loss"]) == 1
+    assert all(np.isfinite(v) for v in record["history"]["loss"])
 
 
 def test_epochs_zero_saves_without_crashing(signs, tmp_path, capsys):
@@ -222,6 +254,11 @@ def test_resume_refuses_changed_options(signs, tmp_path, capsys):
     assert _train(tmp_path, "--out", str(out)) == 0
     assert main(["train", "--resume", str(out), "--learning-rate", "0.1"]) == 2
     assert "--learning-rate 0.1 differs from the run's 0.0001" in capsys.readouterr().err
+    dropped = tmp_path / "dropout"
+    assert _train(tmp_path, "--out", str(dropped), "--dropout", "0.2") == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", str(dropped), "--dropout", "0"]) == 2     # a given 0 counts
+    assert "--dropout 0.0 differs from the run's 0.2" in capsys.readouterr().err
     assert main(["train", "--resume", str(tmp_path / "nothing")]) == 2
     assert "no checkpoint in" in capsys.readouterr().err
 
@@ -254,7 +291,7 @@ def test_ctrl_c_saves_the_finished_epochs(signs, tmp_path):
             proc.kill()
     assert proc.returncode == 130
     assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1 and "interrupted after" in err and "--resume" in err
+    assert len(err.strip().splitlines()) == 1 and "interrupted; saved the" in err and "--resume" in err
     record = json.loads((out / "history.json").read_text())
     done = record["epochs_done"]
     assert record["interrupted"] and 2 <= done < 500

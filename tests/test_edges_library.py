@@ -330,3 +330,34 @@ def test_optimizer_set_variables_checks_all_before_changing_any():
     with pytest.raises(ValueError, match=rf"values\[{len(bad) - 1}\] must be finite"):
         opt.set_variables(bad)
     assert _same(opt.variables, before)
+
+
+@settings(max_examples=20, deadline=None)
+@given(in_path=st.sets(st.sampled_from(["train_signs.h5", "test_signs.h5"])),
+       in_sub=st.booleans(), env_full=st.booleans(), cwd_full=st.booleans())
+def test_an_explicit_path_is_the_only_place_looked_at(tmp_path_factory, in_path, in_sub, env_full,
+                                                      cwd_full):
+    from test_datasets import write_set, write_split
+
+    from nnref.datasets import load_signs
+
+    root = tmp_path_factory.mktemp("data")
+    given_folder = root / "given"
+    given_folder.mkdir()
+    for name in in_path:                                  # label 1: the files the user pointed at
+        write_split(given_folder / name, name.split("_")[0], 3, label=1)
+    if in_sub:
+        write_set(given_folder / "signs", label=2)        # a sub-folder is not the folder given
+    if env_full:
+        write_set(root / "env" / "signs", label=3)
+    if cwd_full:
+        write_set(root / "cwd" / "datasets" / "signs", label=4)
+    (root / "cwd").mkdir(exist_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NNREF_DATA", str(root / "env"))
+        mp.chdir(root / "cwd")
+        if len(in_path) == 2:
+            assert set(load_signs(path=given_folder)[1]) == {1}
+        else:
+            with pytest.raises(FileNotFoundError, match="the only place looked at"):
+                load_signs(path=given_folder)

@@ -41,6 +41,13 @@ def run(args) -> int:
         except OSError as exc:
             print(f"nnref parity: error: --json: {exc}", file=sys.stderr)
             return 2
+    from nnref.datasets import load_signs
+
+    try:
+        signs = load_signs(args.data)                          # before TensorFlow's slow import
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"nnref parity: {exc}", file=sys.stderr)
+        return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")        # TensorFlow's start-up chatter
     try:
         import keras
@@ -49,15 +56,8 @@ def run(args) -> int:
         print(f"nnref parity needs TensorFlow and Keras (pip install 'nnref[tf]'): {exc}",
               file=sys.stderr)
         return 2
-    from nnref.datasets import load_signs
     from tf_parity import report
     from tf_parity.checks import run_checks
-
-    try:
-        signs = load_signs(args.data)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"nnref parity: {exc}", file=sys.stderr)
-        return 2
     import numpy as np
 
     versions = {"tensorflow": tf.__version__, "keras": keras.__version__,
