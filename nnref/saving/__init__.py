@@ -98,6 +98,20 @@ def _read_archive(path: Path) -> tuple[dict, bytes]:
         raise ValueError(f"{path} is not a `.keras` zip archive ({exc}).") from exc
 
 
+def _policy_name(policy):
+    return policy.get("config", {}).get("name") if isinstance(policy, dict) else policy
+
+
+def _dtype(layers: list, model_policy) -> str:
+    """The one dtype the layers compute in (each layer's policy; the model's if none says)."""
+    names = {_policy_name(item.get("config", {}).get("dtype")) for item in layers} - {None}
+    names = names or {_policy_name(model_policy)}
+    if len(names) != 1 or not names <= {"float32", "float64"}:
+        raise ValueError(f"layer dtype policies {sorted(map(str, names))} are not one of nnref's "
+                         "dtypes (float32 or float64 for the whole model).")
+    return names.pop()
+
+
 def _model_from_keras(config: dict):
     from nnref import layers as layers_mod
     from nnref.models import Sequential
@@ -106,11 +120,9 @@ def _model_from_keras(config: dict):
         raise ValueError(f"nnref loads Sequential models only. Received: a "
                          f"{config.get('class_name')!r} model")
     body = config.get("config", {})
-    policy = body.get("dtype", "float32")
-    dtype = policy.get("config", {}).get("name") if isinstance(policy, dict) else policy
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"model dtype policy {dtype!r} is not in nnref (float32, float64).")
     items = [layer_from_keras(item) for item in body.get("layers", [])]   # all checked first
+    dtype = _dtype([item for item in body.get("layers", []) if item.get("class_name") != "InputLayer"],
+                   body.get("dtype", "float32"))
     input_dim, built = None, []
     for class_name, layer_config in items:
         if class_name == "InputLayer":

@@ -68,11 +68,13 @@ def test_nnref_file_round_trip_keeps_nnref_options_and_compile_state(tmp_path):
 
 
 def keras_model():
+    """Per-layer float64 (what a file records; a global dtype policy may say otherwise)."""
     model = keras.Sequential([
-        keras.Input((7,)), keras.layers.Dense(5, activation="relu",
-                                              kernel_regularizer=keras.regularizers.L2(0.01)),
-        keras.layers.BatchNormalization(), keras.layers.Dropout(0.5),
-        keras.layers.Dense(3, activation="softmax")])
+        keras.Input((7,), dtype="float64"),
+        keras.layers.Dense(5, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01),
+                           dtype="float64"),
+        keras.layers.BatchNormalization(dtype="float64"), keras.layers.Dropout(0.5, dtype="float64"),
+        keras.layers.Dense(3, activation="softmax", dtype="float64")])
     rng = np.random.default_rng(4)
     model.set_weights([np.abs(rng.standard_normal(w.shape)) + 0.5 for w in model.get_weights()])
     return model
@@ -107,6 +109,13 @@ def test_keras_file_with_what_nnref_lacks_is_refused_by_name(tmp_path, make, mes
     model = keras.Sequential([keras.Input(shape), layer])
     model.save(tmp_path / "k.keras")
     with pytest.raises(ValueError, match=message):
+        load_model(tmp_path / "k.keras")
+
+
+def test_mixed_precision_keras_file_is_refused(tmp_path):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, dtype="mixed_float16")])
+    model.save(tmp_path / "k.keras")
+    with pytest.raises(ValueError, match=r"dtype policies .*mixed_float16.* are not one of nnref's"):
         load_model(tmp_path / "k.keras")
 
 
