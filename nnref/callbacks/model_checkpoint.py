@@ -22,6 +22,9 @@ class ModelCheckpoint(MonitorCallback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
+        if not isinstance(filepath, (str, os.PathLike)):
+            raise TypeError(f"filepath must be a path (a str or os.PathLike), such as "
+                            f"'best.keras'. Received: filepath={filepath!r}")
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
         self.filepath = os.fspath(filepath)
