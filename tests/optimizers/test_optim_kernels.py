@@ -9,6 +9,8 @@ import pytest
 
 from nnref.functional import optim
 
+from optimizer_problems import engine  # noqa: F401 (runs every test with both engines)
+
 
 def course_gd(parameters, grads, learning_rate):
     L = len(parameters) // 2

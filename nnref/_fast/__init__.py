@@ -1,0 +1,76 @@
+"""Fused, parallel kernels compiled by numba from the rules of :mod:`nnref.functional.rules`.
+
+Imported only when :func:`nnref.backend.get_backend` is ``"numba"`` and an array large enough to
+gain from it is updated (``MIN_SIZE`` elements). :func:`kernel` returns the compiled loop for a
+rule, or None when the arrays do not suit it (then NumPy runs the rule: same results).
+
+Compilation is cached on disk (numba's ``cache=True``) in a folder of its own: under
+``$NUMBA_CACHE_DIR`` if set, else the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``,
+then the temporary folder if neither is writable), in a subfolder named by a hash of the rules'
+and the loops' source, so that a changed formula is never served a stale compiled copy (numba
+only checks the time stamp of the file defining the loop, not of the rules it calls). The first
+run compiles (a few seconds; `benchmarks/` reports it), later runs load the cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+import numpy as np
+
+MIN_SIZE = 4096          # elements; below this NumPy's replay is as fast as a parallel launch
+
+
+def cache_dir() -> str:
+    """The writable folder the compiled kernels are cached in (created if needed)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for path in (os.path.join(here, os.pardir, "functional", "rules.py"),
+                 os.path.join(here, "kernels.py")):
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    bases = [os.environ.get("NUMBA_CACHE_DIR"), os.path.join(user, "nnref", "numba"),
+             os.path.join(tempfile.gettempdir(), f"nnref-numba-{os.getuid()}")]
+    for base in filter(None, bases):
+        folder = os.path.join(base, digest.hexdigest()[:16])
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                return folder
+        except OSError:
+            continue
+    raise OSError(f"nnref: no writable folder to cache compiled kernels in; tried {bases}")
+
+
+def _load():
+    import numba
+
+    saved = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = cache_dir()         # read when each kernel is decorated
+    try:
+        from nnref._fast import kernels
+    finally:
+        numba.config.CACHE_DIR = saved
+    return kernels.KERNELS
+
+
+_KERNELS = None
+
+
+def kernel(rule, arrays):
+    """The compiled loop for ``rule`` over ``arrays`` (updated, then read), or None when they do
+    not suit it: fewer than MIN_SIZE elements, shapes or dtypes that differ, a dtype other than
+    float32/float64, or a layout that is not C-contiguous."""
+    global _KERNELS
+    first = arrays[0]
+    if first.size < MIN_SIZE or first.dtype not in (np.float32, np.float64):
+        return None
+    for a in arrays:
+        if (not isinstance(a, np.ndarray) or a.shape != first.shape or a.dtype != first.dtype
+                or not a.flags.c_contiguous):
+            return None
+    if _KERNELS is None:
+        _KERNELS = _load()
+    return _KERNELS.get(rule)
