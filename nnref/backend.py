@@ -42,6 +42,11 @@ def set_backend(name: str) -> None:
     _chosen = _check(name, "backend")
 
 
+def explicit() -> bool:
+    """Whether the backend was chosen (``set_backend`` or ``NNREF_BACKEND``), not defaulted."""
+    return _chosen is not None or bool(os.environ.get(ENVIRONMENT_VARIABLE))
+
+
 def get_backend() -> str:
     """The engine in use: ``set_backend``'s choice, else ``$NNREF_BACKEND``, else ``"numba"``
     when numba is installed and ``"numpy"`` otherwise."""

@@ -154,3 +154,20 @@ def test_training_gives_the_same_bits_with_both_engines(monkeypatch, dtype, vari
     assert fused_losses == losses_
     for want, got in zip(weights, fused_weights):
         np.testing.assert_array_equal(got, want, strict=True)
+
+
+def test_a_numba_that_fails_to_import(monkeypatch):
+    """Defaulted: a warning and NumPy (same results); chosen explicitly: a clear error."""
+    def broken():
+        raise ImportError("Numba needs NumPy 2.0 or less")
+
+    monkeypatch.setattr(_fast, "_KERNELS", None)
+    monkeypatch.setattr(_fast, "_load", broken)
+    monkeypatch.setattr(backend, "numba_available", lambda: True)
+    with pytest.warns(RuntimeWarning, match="fused kernels are unavailable .*Numba needs NumPy"):
+        w = _adam_step()
+    np.testing.assert_array_equal(w, _adam_step())    # NumPy ran it, and keeps running it
+    monkeypatch.setattr(_fast, "_KERNELS", None)
+    backend.set_backend("numba")
+    with pytest.raises(ImportError, match="numba backend was chosen but cannot be used"):
+        _adam_step()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -72,5 +73,17 @@ def kernel(rule, arrays):
                 or not a.flags.c_contiguous):
             return None
     if _KERNELS is None:
-        _KERNELS = _load()
+        try:
+            _KERNELS = _load()
+        except (ImportError, OSError) as exc:    # e.g. a numba too old for this NumPy
+            from nnref import backend
+
+            if backend.explicit():
+                raise ImportError(f"The numba backend was chosen but cannot be used: {exc}. "
+                                  "Use set_backend('numpy') or NNREF_BACKEND=numpy, or install "
+                                  "a numba that supports this NumPy.") from exc
+            warnings.warn(f"nnref: the fused kernels are unavailable ({exc}); NumPy runs "
+                          "everything (same results). Set NNREF_BACKEND=numpy to silence this.",
+                          RuntimeWarning, stacklevel=3)
+            _KERNELS = {}
     return _KERNELS.get(rule)
