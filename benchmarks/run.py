@@ -230,8 +230,8 @@ def measure(args) -> int:
                                   for when in ("first_run", "cached")}
     results["commands"] = {}
     if "train" not in args.skip:
-        print("... nnref train signs, 100 epochs, fast and numpy", flush=True)
-        results["commands"]["train"] = bench_commands.train_signs(args.threads[-1])
+        print(f"... nnref train signs, 100 epochs, fast and numpy, {args.threads[0]} thread(s)", flush=True)
+        results["commands"]["train"] = bench_commands.train_signs(args.threads[0])
     if "parity" not in args.skip:
         print("... nnref parity", flush=True)
         results["commands"]["parity"] = bench_commands.parity()

@@ -171,3 +171,26 @@ def test_a_numba_that_fails_to_import(monkeypatch):
     backend.set_backend("numba")
     with pytest.raises(ImportError, match="numba backend was chosen but cannot be used"):
         _adam_step()
+
+
+def test_fused_updates_from_several_python_threads(monkeypatch):
+    """The fused loops are serialised (numba's workqueue layer runs one at a time): updates
+    from 4 threads at once all complete, each with the single-threaded result."""
+    import threading
+
+    require_module("numba")
+    backend.set_backend("numba")
+    expected = _adam_step(size=4 * _fast.MIN_SIZE)
+    results = [None] * 4
+
+    def work(i):
+        for _ in range(5):
+            results[i] = _adam_step(size=4 * _fast.MIN_SIZE)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for result in results:
+        np.testing.assert_array_equal(result, expected)

@@ -10,17 +10,25 @@ then the temporary folder if neither is writable), in a subfolder named by a has
 and the loops' source, so that a changed formula is never served a stale compiled copy (numba
 only checks the time stamp of the file defining the loop, not of the rules it calls). The first
 run compiles (a few seconds; `benchmarks/` reports it), later runs load the cache.
+
+Threads: ``NUMBA_NUM_THREADS`` (default: all cores). The threading layer is numba's "workqueue"
+unless ``NUMBA_THREADING_LAYER`` says otherwise (see ``_load``); calls are serialised by
+``LOCK``.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+import threading
 import warnings
 
 import numpy as np
 
 MIN_SIZE = 4096          # elements; below this NumPy's replay is as fast as a parallel launch
+# numba's "workqueue" threading layer runs one parallel loop at a time: LOCK serialises the calls
+# from several Python threads (a second concurrent launch would abort the process).
+LOCK = threading.Lock()
 
 
 def cache_dir() -> str:
@@ -48,6 +56,11 @@ def cache_dir() -> str:
 def _load():
     import numba
 
+    if not os.environ.get("NUMBA_THREADING_LAYER"):
+        # OpenMP's waiting threads and OpenBLAS's fight for the cores whenever other processes
+        # compete for them (measured on 2 cores at load 8: 2,641 ms per SIGNS epoch with "omp",
+        # 468 with "workqueue", 706-1,179 with NumPy alone). Only if no parallel loop has run yet.
+        numba.config.THREADING_LAYER = "workqueue"
     saved = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = cache_dir()         # read when each kernel is decorated
     try:

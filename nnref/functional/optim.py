@@ -77,7 +77,8 @@ def _apply(rule, updated, grad, consts, work, extras=False):
 
         loop = _fast.kernel(rule, (*updated, grad))
         if loop is not None:
-            loop(*(a.reshape(-1) for a in (*updated, grad)), consts)
+            with _fast.LOCK:
+                loop(*(a.reshape(-1) for a in (*updated, grad)), consts)
             return None
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
 
