@@ -115,6 +115,18 @@ def test_replay_keeps_a_needed_value_and_copies_at_the_end():
     np.testing.assert_array_equal(b, [11.0, 22.0])
 
 
+def test_replay_reuses_the_array_of_a_value_never_read():
+    """A value computed and never used again frees its array at once (no spare scratch)."""
+    def wasteful(w, g, a):
+        unused = a * g                            # noqa: F841 - never read
+        return (w - a * g,)
+
+    w = np.array([1.0, 2.0])
+    assert replay.run(wasteful, (w,), (np.array([4.0, 8.0]),), (np.float64(0.5),)) is None
+    np.testing.assert_array_equal(w, [-1.0, -2.0])
+    assert replay.plan(wasteful, 1, 2, 1).n_work == 1
+
+
 def test_rules_may_not_hold_literals_or_combine_constants():
     with pytest.raises(TypeError, match="literals"):
         replay.plan(lambda w, g: (w - 0.5 * g,), 1, 2, 0)

@@ -94,7 +94,8 @@ def plan(rule, n_updated: int, n_arrays: int, n_consts: int, extras: bool = Fals
         value = ("op", j)
         candidates = [home[value]] if value in home else []
         candidates += [slot[x] for x in inputs] + [("work", w) for w in range(n_work)]
-        out = next((c for c in candidates if c in holds and last_use[holds[c]] <= j), None)
+        out = next((c for c in candidates if c in holds and last_use.get(holds[c], -1) <= j),
+                   None)
         if isinstance(home.get(value), tuple):       # an extra: its own new array
             out = home[value]
         elif out is None:
