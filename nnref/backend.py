@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from functools import lru_cache
 
 BACKENDS = ("numpy", "numba")
 ENVIRONMENT_VARIABLE = "NNREF_BACKEND"
@@ -22,8 +23,9 @@ ENVIRONMENT_VARIABLE = "NNREF_BACKEND"
 _chosen: str | None = None          # set_backend's choice; None: the environment's or the default
 
 
+@lru_cache(maxsize=None)
 def numba_available() -> bool:
-    """Whether numba can be imported (the ``nnref[fast]`` extra)."""
+    """Whether numba is installed (the ``nnref[fast]`` extra; looked up once)."""
     return importlib.util.find_spec("numba") is not None
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref import backend
+from nnref import _fast, backend
 from nnref.functional import replay, rules
 
 CONVENTIONS = ("course", "keras")
@@ -67,18 +67,17 @@ def work_arrays(param, count):
 
 
 def _apply(rule, updated, grad, consts, work, extras=False):
-    """Run ``rule`` over ``updated`` (arrays updated in place) and ``grad``, with ``consts``
-    (Python numbers or NumPy scalars) converted to the arrays' dtype; fused when the backend is
-    numba and the arrays suit it. Returns the rule's extras as new arrays if ``extras``."""
-    dtype = updated[0].dtype.type
-    consts = tuple(dtype(c) for c in consts)
-    if not extras and backend.get_backend() == "numba":
-        from nnref import _fast
-
+    """Run ``rule`` over ``updated`` (arrays updated in place) and ``grad`` with ``consts``
+    (Python numbers or NumPy scalars, which NumPy rounds to the arrays' dtype): one fused loop
+    when the backend is numba and the arrays suit it, else NumPy. Returns the rule's extras as
+    new arrays if ``extras``."""
+    if (not extras and updated[0].size >= _fast.MIN_SIZE
+            and backend.get_backend() == "numba"):
         loop = _fast.kernel(rule, (*updated, grad))
         if loop is not None:
+            dtype = updated[0].dtype.type                   # the constants as NumPy rounds them
             with _fast.LOCK:
-                loop(*(a.reshape(-1) for a in (*updated, grad)), consts)
+                loop(*(a.reshape(-1) for a in (*updated, grad)), tuple(map(dtype, consts)))
             return None
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
 
