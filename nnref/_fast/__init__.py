@@ -54,6 +54,7 @@ def cache_dir() -> str:
 
 
 def _load():
+    folder = cache_dir()                         # first: without the sources, numba is not imported
     import numba
 
     if not os.environ.get("NUMBA_THREADING_LAYER"):
@@ -62,7 +63,7 @@ def _load():
         # 468 with "workqueue", 706-1,179 with NumPy alone). Only if no parallel loop has run yet.
         numba.config.THREADING_LAYER = "workqueue"
     saved = numba.config.CACHE_DIR
-    numba.config.CACHE_DIR = cache_dir()         # read when each kernel is decorated
+    numba.config.CACHE_DIR = folder              # read when each kernel is decorated
     try:
         from nnref._fast import kernels
     finally:
