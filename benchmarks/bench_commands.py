@@ -1,4 +1,4 @@
-"""The command-line jobs, timed as a user runs them: ``nnref parity`` and grading.
+"""The command-line jobs, timed as a user runs them: ``nnref train``, ``nnref parity``, grading.
 
 Each runs in its own process. A job that is not available in this installation (e.g. the parity
 suite without TensorFlow) is reported as such, not as a failure of the benchmark.
@@ -18,17 +18,18 @@ ROOT = os.path.dirname(HERE)
 GRADING_SCRIPT = os.path.join(HERE, "bench_grading.py")
 
 
-def _environment() -> dict:
-    env = dict(os.environ)
+def _environment(base: dict | None = None) -> dict:
+    env = dict(os.environ if base is None else base)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 
 
-def _run(command: list[str], timeout: float) -> tuple[subprocess.CompletedProcess | None, float]:
+def _run(command: list[str], timeout: float,
+         env: dict | None = None) -> tuple[subprocess.CompletedProcess | None, float]:
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True,
+        done = subprocess.run(command, cwd=ROOT, env=_environment(env), capture_output=True,
                               text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - started
@@ -38,6 +39,31 @@ def _run(command: list[str], timeout: float) -> tuple[subprocess.CompletedProces
 def _last_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def train_signs(threads: int, epochs: int = 100, timeout: float = 1800.0) -> dict:
+    """``nnref train signs --epochs 100`` wall time (process start to exit): with
+    ``NNREF_BACKEND=numpy``, then with the fused kernels twice, sharing a cache folder that is
+    empty the first time (so that run includes compiling them) and full the second."""
+    import machine
+
+    base = machine.benchmark_environment(threads)[0]
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = os.path.join(tmp, "numba-cache")
+        for name, extra in [("numpy", {"NNREF_BACKEND": "numpy"}),
+                            ("fused_first_run", {"NNREF_BACKEND": "numba", "NUMBA_CACHE_DIR": cache}),
+                            ("fused_cached", {"NNREF_BACKEND": "numba", "NUMBA_CACHE_DIR": cache})]:
+            done, seconds = _run([sys.executable, "-m", "nnref", "train", "signs", "--epochs",
+                                  str(epochs), "--no-plot", "--verbose", "0", "--out", os.path.join(tmp, name)],
+                                 timeout, {**base, **extra})
+            status = "timed out" if done is None else (
+                "ran" if done.returncode == 0 else f"failed: {_last_line(done.stderr)}")
+            summary = [line for line in (done.stdout if done else "").splitlines()
+                       if line.startswith("done in")]          # accuracies, nnref's own time
+            runs[name] = {"status": status, "seconds": seconds,
+                          "result": summary[-1] if summary else ""}
+    return {"epochs": epochs, "threads": threads, "runs": runs}
 
 
 def parity(dtype: str = "float64", timeout: float = 1800.0) -> dict:

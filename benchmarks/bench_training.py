@@ -11,6 +11,11 @@ square-root passes over the parameters alone. GEMM + Adam is what any NumPy impl
 the course's Adam has to spend; GEMM + √ is what any implementation at all has to spend.
 Keras process: an epoch of each model in float32.
 
+Engines: the nnref contenders run with nnref's default backend ("numba" when the nnref[fast]
+extra is installed: fused optimizer updates); with numba installed, the plain model's epochs and
+the Adam updates alone are also timed with ``set_backend("numpy")`` (names ending in
+``_numpy``), in the same rounds.
+
 Every round trains a freshly initialised nnref model (epochs 2 and 3 of its training are
 timed), so that all rounds time the same work. One more contender keeps training a float32
 model trained for 31 epochs first: by then part of Adam's first moment m has decayed into
@@ -44,13 +49,13 @@ def _nnref_epoch(make_model, x, y, pretrain_epochs=0):
     pretrained = None
     if pretrain_epochs:
         pretrained = make_model()
-        pretrained.fit(x, y, batch_size=workload.BATCH_SIZE, epochs=pretrain_epochs, seed=0)
+        pretrained.fit(x, y, batch_size=workload.BATCH_SIZE, epochs=pretrain_epochs, seed=0, verbose=0)
 
     def run(r):
         model = pretrained if pretrained is not None else make_model()
         clock.reset()
         model.fit(x, y, batch_size=workload.BATCH_SIZE, epochs=timing.EPOCHS_PER_ROUND,
-                  shuffle=True, seed=r, callbacks=[clock.callback()])
+                  shuffle=True, seed=r, verbose=0, callbacks=[clock.callback()])
         return clock.warm_seconds()
     return run
 
@@ -101,9 +106,22 @@ def _predict(predict, x, batch_size):
     return run
 
 
+def _on(engine, run):
+    """``run`` with nnref's backend set to ``engine`` first (contenders interleave)."""
+    from nnref import backend
+
+    def switched(r):
+        backend.set_backend(engine)
+        return run(r)
+    return switched
+
+
 def nnref_contenders(threads: int | None = None) -> dict[str, dict]:
     """{"epoch": {name: f(round) -> seconds}, "predict": {...}, "info": {}} for nnref and the
     bounds (``threads`` is set by the runner through the environment)."""
+    from nnref import backend
+
+    default = backend.get_backend()
     xs, y = workload.load_signs(*DTYPES)
     steps = -(-len(y) // workload.BATCH_SIZE)
     epoch, predict = {}, {}
@@ -111,17 +129,23 @@ def nnref_contenders(threads: int | None = None) -> dict[str, dict]:
         for dtype in DTYPES:
             make = lambda dtype=dtype, variant=variant: workload.nnref_model(dtype, variant)
             epoch[f"nnref_{dtype}_{variant}"] = _nnref_epoch(make, xs[dtype], y)
-            if variant == "plain":
-                model = make()
-                epoch[f"gemm_{dtype}"] = _gemm_epoch(xs[dtype], model)
-                epoch[f"adam_{dtype}"] = _adam_epoch(model, steps)
-                epoch[f"sqrt_{dtype}"] = _sqrt_epoch(model, steps)
-                for b in PREDICT_BATCHES:
-                    predict[f"nnref_{dtype}_batch{b or 'all'}"] = _predict(
-                        model.predict, xs[dtype], b)
+            if variant != "plain":
+                continue
+            model = make()
+            epoch[f"gemm_{dtype}"] = _gemm_epoch(xs[dtype], model)
+            epoch[f"adam_{dtype}"] = _adam_epoch(model, steps)
+            epoch[f"sqrt_{dtype}"] = _sqrt_epoch(model, steps)
+            if default != "numpy":                    # the same with NumPy running everything
+                epoch[f"nnref_{dtype}_plain_numpy"] = _on("numpy", _nnref_epoch(make, xs[dtype], y))
+                epoch[f"adam_{dtype}_numpy"] = _on("numpy", _adam_epoch(model, steps))
+            for b in PREDICT_BATCHES:
+                predict[f"nnref_{dtype}_batch{b or 'all'}"] = _predict(model.predict, xs[dtype], b)
     epoch["nnref_float32_plain_late"] = _nnref_epoch(
         lambda: workload.nnref_model("float32"), xs["float32"], y, pretrain_epochs=LATE_EPOCHS)
-    return {"epoch": epoch, "predict": predict, "info": {"late_epochs": LATE_EPOCHS}}
+    epoch = {name: run if name.endswith("_numpy") else _on(default, run)
+             for name, run in epoch.items()}
+    return {"epoch": epoch, "predict": predict,
+            "info": {"late_epochs": LATE_EPOCHS, "backend": default}}
 
 
 def keras_contenders(threads: int | None = None) -> dict[str, dict]:
@@ -171,6 +195,9 @@ def _ratios(times: dict) -> dict:
         "nnref_float64_over_gemm": ("nnref_float64_plain", "gemm_float64"),
         "nnref_float32_bn_dropout_over_gemm": ("nnref_float32_bn_dropout", "gemm_float32"),
         "nnref_float64_bn_dropout_over_gemm": ("nnref_float64_bn_dropout", "gemm_float64"),
+        "numpy_over_fused_float32": ("nnref_float32_plain_numpy", "nnref_float32_plain"),
+        "numpy_over_fused_float64": ("nnref_float64_plain_numpy", "nnref_float64_plain"),
+        "keras_over_nnref_float32_numpy": ("keras_float32_plain", "nnref_float32_plain_numpy"),
     }
     ratios = {name: timing.ratio(times[a], times[b]) for name, (a, b) in pairs.items()
               if a in times and b in times}
@@ -181,6 +208,12 @@ def _ratios(times: dict) -> dict:
             times[f"nnref_{dtype}_plain"], with_adam)
         # The best any NumPy implementation of the course's Adam can do, against the GEMM bound.
         ratios[f"gemm_plus_adam_over_gemm_{dtype}"] = timing.ratio(with_adam, gemm)
+        # The floor of issue 18: the matrix products and one square root per weight and step.
+        floor = [g + s for g, s in zip(gemm, times[f"sqrt_{dtype}"])]
+        for suffix in ("", "_numpy"):
+            if f"nnref_{dtype}_plain{suffix}" in times:
+                ratios[f"nnref_{dtype}{suffix}_over_gemm_plus_sqrt"] = timing.ratio(
+                    times[f"nnref_{dtype}_plain{suffix}"], floor)
     if "keras_float32_plain" in times:
         # The best speed-up over Keras that any implementation can reach: it has to spend at
         # least the matrix products and one square root per weight and step.

@@ -8,7 +8,20 @@ import platform
 
 import numpy as np
 
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "NUMBA_NUM_THREADS")
+# Pin OpenBLAS to an older kernel or cache size; unset for the benchmark processes so that NumPy
+# runs its best kernel for the CPU (the one in use is printed, from threadpoolctl).
+BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def benchmark_environment(threads: int) -> tuple[dict, dict]:
+    """The environment of a benchmark process with ``threads`` threads in every pool (BLAS,
+    OpenMP, numba), without the BLAS overrides; and the overrides it removed."""
+    env = dict(os.environ)
+    removed = {k: env.pop(k) for k in BLAS_OVERRIDES if k in env}
+    env.update({variable: str(threads) for variable in THREAD_VARIABLES})
+    return env, removed
 
 
 def cpu_model() -> str:
@@ -80,14 +93,23 @@ def blas_threads() -> dict:
     return {"threads": threads, "kernels": core.decode() if core else None}
 
 
+def _numba_version():
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.__version__
+
+
 def describe() -> dict:
-    """Everything above, plus Python/NumPy versions and the thread environment variables."""
+    """Everything above, plus Python/NumPy/numba versions and the thread environment variables."""
     return {
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "load_average": load_average(),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "numba": _numba_version(),
         "blas": {**blas_description(), **blas_threads()},
         "thread_env": {k: os.environ[k] for k in THREAD_VARIABLES if k in os.environ},
     }

@@ -12,6 +12,10 @@ TARGETS = {
     "gemm_multiple": ("nnref float32 epoch / GEMM bound", "<=", 1.5),
     "float64_multiple": ("nnref float64 / float32 epoch", "<=", 2.5),
     "memory_multiple": ("fit peak (tracemalloc) / (data + params + optimizer state)", "<=", 2.0),
+    # issue 18 (fused kernels): within 1.3x of the floor, ahead of Keras
+    "floor_float32": ("nnref float32 epoch / (GEMM + √) float32", "<=", 1.3),
+    "floor_float64": ("nnref float64 epoch / (GEMM + √) float64", "<=", 1.3),
+    "keras_ahead": ("Keras fit / nnref float32 epoch", ">=", 1.0),
 }
 
 
@@ -54,7 +58,8 @@ def machine_text(machine: dict, training: dict) -> str:
         blas_text += f" ({blas['kernels']} kernels)"
     keras = next((t.get("keras") for t in training.values() if t.get("keras")), None)
     parts = [f"CPU: {machine['cpu']}, {machine['cores']} cores",
-             f"Python {machine['python']}, NumPy {machine['numpy']}, BLAS {blas_text}"]
+             f"Python {machine['python']}, NumPy {machine['numpy']}, BLAS {blas_text}, "
+             f"numba {machine.get('numba') or 'not installed'}"]
     if keras:
         parts.append(f"TensorFlow {keras['tensorflow']}, Keras {keras['keras']} "
                      f"(jit_compile={keras.get('jit_compile')}, TensorFlow threads = BLAS threads)")
@@ -77,16 +82,30 @@ def training_table(training: dict) -> str:
         rows.append([label] + [fmt(_get(training[c], getter)) for c in configs])
 
     ms = lambda name: ("epoch_ms", name, "median_ms")
-    row("nnref float32, ms/epoch", ms("nnref_float32_plain"), _ms)
-    row("nnref float64, ms/epoch", ms("nnref_float64_plain"), _ms)
+    engine = next((t.get("nnref", {}).get("backend") for t in training.values()), None)
+    row(f"nnref float32, ms/epoch ({engine} backend)", ms("nnref_float32_plain"), _ms)
+    row(f"nnref float64, ms/epoch ({engine} backend)", ms("nnref_float64_plain"), _ms)
+    row("nnref float32, ms/epoch (numpy backend)", ms("nnref_float32_plain_numpy"), _ms)
+    row("nnref float64, ms/epoch (numpy backend)", ms("nnref_float64_plain_numpy"), _ms)
     row("nnref float32 after 32 epochs (subnormal Adam state), ms/epoch",
         ms("nnref_float32_plain_late"), _ms)
     row("Keras fit float32, ms/epoch", ms("keras_float32_plain"), _ms)
     row("GEMM bound float32, ms/epoch", ms("gemm_float32"), _ms)
     row("GEMM bound float64, ms/epoch", ms("gemm_float64"), _ms)
-    row("Adam updates alone float32, ms/epoch", ms("adam_float32"), _ms)
-    row("Adam updates alone float64, ms/epoch", ms("adam_float64"), _ms)
+    row(f"Adam updates alone float32, ms/epoch ({engine})", ms("adam_float32"), _ms)
+    row(f"Adam updates alone float64, ms/epoch ({engine})", ms("adam_float64"), _ms)
+    row("Adam updates alone float32, ms/epoch (numpy)", ms("adam_float32_numpy"), _ms)
+    row("Adam updates alone float64, ms/epoch (numpy)", ms("adam_float64_numpy"), _ms)
     row("one square root per weight and step alone, float32, ms/epoch", ms("sqrt_float32"), _ms)
+    row("one square root per weight and step alone, float64, ms/epoch", ms("sqrt_float64"), _ms)
+    row("nnref float32 / (GEMM + √)", ("ratios", "nnref_float32_over_gemm_plus_sqrt"), _x)
+    row("nnref float64 / (GEMM + √)", ("ratios", "nnref_float64_over_gemm_plus_sqrt"), _x)
+    row("numpy backend float32 / (GEMM + √)",
+        ("ratios", "nnref_float32_numpy_over_gemm_plus_sqrt"), _x)
+    row("numpy backend float64 / (GEMM + √)",
+        ("ratios", "nnref_float64_numpy_over_gemm_plus_sqrt"), _x)
+    row("numpy backend / fused, float32 epoch", ("ratios", "numpy_over_fused_float32"), _x)
+    row("numpy backend / fused, float64 epoch", ("ratios", "numpy_over_fused_float64"), _x)
     row("Keras / nnref float32", ("ratios", "keras_over_nnref_float32"), _x)
     row("nnref float64 / float32", ("ratios", "nnref_float64_over_float32"), _x)
     row("nnref float32 / GEMM bound", ("ratios", "nnref_float32_over_gemm"), _x)
@@ -137,8 +156,28 @@ def checks_table(checks: dict) -> str:
     return _table(header, rows)
 
 
+def compile_table(compiled: dict) -> str:
+    header = ["fused kernels, fresh process", "import numba, s", "first step extra, float32, s",
+              "first step extra, float64, s"]
+    rows = []
+    for when, c in compiled.items():
+        if c.get("status") != "ran":
+            rows.append([when, c.get("status", "–"), "", ""])
+            continue
+        rows.append([when.replace("_", " "), f"{c['import_numba_s']:.2f}",
+                     f"{c['first_step_extra_float32_s']:.2f}",
+                     f"{c['first_step_extra_float64_s']:.2f}"])
+    return _table(header, rows)
+
+
 def commands_table(commands: dict) -> str:
     rows = []
+    train = commands.get("train")
+    if train is not None:
+        for name, r in train["runs"].items():
+            rows.append([f"nnref train signs --epochs {train['epochs']} ({name.replace('_', ' ')})",
+                         f"{r['seconds']:.1f}", r["result"] if r["status"] == "ran"
+                         else r["status"]])
     parity = commands.get("parity")
     if parity is not None:
         detail = (f"{parity['passed']}/{parity['checks']} checks passed ({parity['dtype']})"
@@ -175,7 +214,10 @@ def targets(results: dict) -> dict:
         figures = {"keras_speedup": ratios.get("keras_over_nnref_float32"),
                    "gemm_multiple": ratios.get("nnref_float32_over_gemm"),
                    "float64_multiple": ratios.get("nnref_float64_over_float32"),
-                   "memory_multiple": worst_memory}
+                   "memory_multiple": worst_memory,
+                   "floor_float32": ratios.get("nnref_float32_over_gemm_plus_sqrt"),
+                   "floor_float64": ratios.get("nnref_float64_over_gemm_plus_sqrt"),
+                   "keras_ahead": ratios.get("keras_over_nnref_float32")}
         out[threads] = {name: _judge(name, figures[name]) for name in TARGETS}
     return out
 
@@ -221,6 +263,8 @@ def text(results: dict) -> str:
         parts.append(memory_table(results["memory"]))
     if results.get("checks"):
         parts.append(checks_table(results["checks"]))
+    if results.get("compile"):
+        parts.append(compile_table(results["compile"]))
     if results.get("commands"):
         table = commands_table(results["commands"])
         if table:

@@ -1,15 +1,16 @@
 """Speed and memory of nnref, side by side with Keras and the hardware bound, on SIGNS.
 
     python benchmarks/run.py [--quick] [--json benchmarks/results.json] [--threads 1,2]
-                             [--rounds N] [--skip keras,memory,checks,parity,grading]
+                             [--rounds N] [--skip keras,memory,checks,compile,train,parity,grading]
 
 Prints Markdown tables and writes every figure (raw per-round timings included) to the JSON
 file, atomically. Needs the SIGNS files (see the README's *Data*); Keras figures need
 TensorFlow. Takes about 5 minutes (--quick: about 1).
 
-Every measurement runs in a child process started with OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
-MKL_NUM_THREADS set to the thread setting being measured (nnref itself never sets thread
-counts). Training is timed in two long-lived children, one for nnref and the bounds and one for
+Every measurement runs in a child process started with OPENBLAS_NUM_THREADS, OMP_NUM_THREADS,
+MKL_NUM_THREADS and NUMBA_NUM_THREADS set to the thread setting being measured (nnref itself never
+sets thread counts), and without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE where the machine sets them,
+so that NumPy uses its best BLAS kernel for the CPU (printed). Training is timed in two long-lived children, one for nnref and the bounds and one for
 Keras, which this process drives round by round so that both see the same load; memory is
 measured in a fresh child per dtype that never imports TensorFlow.
 """
@@ -29,7 +30,7 @@ sys.path[:0] = [HERE, ROOT]
 import machine  # noqa: E402
 import report  # noqa: E402
 
-PARTS = ("keras", "memory", "checks", "parity", "grading")
+PARTS = ("keras", "memory", "checks", "compile", "train", "parity", "grading")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -73,9 +74,8 @@ class Child:
     prints goes to its stderr, which is kept for the error message if it fails.
     """
 
-    def __init__(self, kind: str, kwargs: dict, threads: int):
-        env = dict(os.environ)
-        env.update({variable: str(threads) for variable in machine.THREAD_VARIABLES})
+    def __init__(self, kind: str, kwargs: dict, threads: int, env: dict | None = None):
+        env = {**machine.benchmark_environment(threads)[0], **(env or {})}
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.kind = kind
         self._stderr = tempfile.TemporaryFile(mode="w+")
@@ -137,11 +137,14 @@ def _one_shot(kind: str, kwargs: dict) -> dict:
     if kind == "checks":
         import bench_checks
         return bench_checks.run(**kwargs)
+    if kind == "compile":
+        import bench_compile
+        return bench_compile.run(**kwargs)
     raise ValueError(f"unknown child kind {kind!r}")
 
 
-def one_shot(kind: str, kwargs: dict, threads: int = 1) -> dict:
-    child = Child(kind, kwargs, threads)
+def one_shot(kind: str, kwargs: dict, threads: int = 1, env: dict | None = None) -> dict:
+    child = Child(kind, kwargs, threads, env)
     try:
         return child.ask("run")
     finally:
@@ -201,13 +204,16 @@ def main(argv=None) -> int:
 def measure(args) -> int:
     import bench_commands
 
-    results = {"machine": machine.describe(), "quick": args.quick, "rounds": args.rounds}
+    results = {"machine": machine.describe(), "quick": args.quick, "rounds": args.rounds,
+               "blas_overrides_unset": machine.benchmark_environment(1)[1]}
     print(report.machine_text(results["machine"], {}), flush=True)
     results["training"] = {}
     for threads in args.threads:
         print(f"... training epochs and inference, {threads} BLAS thread(s)", flush=True)
         results["training"][str(threads)] = training(threads, args.rounds,
                                                      "keras" not in args.skip)
+        results["machine"]["blas"]["kernels"] = \
+            results["training"][str(threads)]["machine"]["blas"]["kernels"]  # the children's
     if "memory" not in args.skip:
         print("... peak memory of fit", flush=True)
         results["memory"] = {dtype: one_shot("memory", {"dtype": dtype})
@@ -217,7 +223,15 @@ def measure(args) -> int:
         checks = one_shot("checks", {"repeats": 1 if args.quick else 3})
         checks.pop("machine")
         results["checks"] = checks
+    if "compile" not in args.skip:
+        print("... compiling the fused kernels in fresh processes, then loading them", flush=True)
+        with tempfile.TemporaryDirectory() as cache:
+            results["compile"] = {when: one_shot("compile", {}, env={"NUMBA_CACHE_DIR": cache})
+                                  for when in ("first_run", "cached")}
     results["commands"] = {}
+    if "train" not in args.skip:
+        print(f"... nnref train signs, 100 epochs, fast and numpy, {args.threads[0]} thread(s)", flush=True)
+        results["commands"]["train"] = bench_commands.train_signs(args.threads[0])
     if "parity" not in args.skip:
         print("... nnref parity", flush=True)
         results["commands"]["parity"] = bench_commands.parity()

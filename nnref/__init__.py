@@ -15,10 +15,12 @@ _SUBMODULES = (
     "activations", "callbacks", "course", "data", "datasets", "ewa", "functional",
     "gradcheck", "grading", "initializers", "layers", "losses", "models", "optimizers",
     "regularizers", "schedules", "training", "tuning", "weights", "augment", "metrics", "saving",
-    "utils",
+    "utils", "backend",
 )
-# Keras's top-level names, for scripts that say `keras.Input`, `keras.Sequential`.
-_TOP_LEVEL = {"Input": "nnref.layers", "Sequential": "nnref.models"}
+# Keras's top-level names, for scripts that say `keras.Input`, `keras.Sequential`; and the
+# engine switch, `nnref.set_backend("numpy")`.
+_TOP_LEVEL = {"Input": "nnref.layers", "Sequential": "nnref.models",
+              "set_backend": "nnref.backend", "get_backend": "nnref.backend"}
 
 
 def __getattr__(name: str):
@@ -30,4 +32,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_SUBMODULES))
+    return sorted(list(globals()) + list(_SUBMODULES) + list(_TOP_LEVEL))

@@ -16,18 +16,25 @@ and hyperparameters) and of the course's ``update_parameters_with_gd`` / ``_with
 The kernels check only the convention name: the optimizer classes and the course functions
 validate everything else at their public edge.
 
+Each formula is a rule of :mod:`nnref.functional.rules`, written once as a function of one
+weight's numbers; the kernels here form its constants in the arrays' dtype (as NumPy forms them
+from Python numbers) and run it with one of two engines, whose results are identical bit for
+bit: NumPy over the whole arrays (:mod:`nnref.functional.replay`) or, with the ``nnref[fast]``
+extra and the "numba" backend (:mod:`nnref.backend`), one fused parallel loop
+(:mod:`nnref._fast`).
+
 ``work`` (keyword-only, every kernel): ``None`` or a sequence of arrays of ``param``'s shape and
 dtype (at least as many as the kernel's docstring says; :func:`work_arrays` makes them) that
-receive the intermediate results, so a step allocates nothing. The optimizer classes keep one set
-per parameter, made once in ``build``: allocating and freeing parameter-sized temporaries every
-step costs more than the arithmetic (fresh pages are page-faulted and zeroed by the OS). With
-``work=None`` the kernel allocates them itself.
+receive NumPy's intermediate results, so a step allocates nothing. The optimizer classes keep one
+set per parameter, made once in ``build``: allocating and freeing parameter-sized temporaries
+every step costs more than the arithmetic (fresh pages are page-faulted and zeroed by the OS).
+With ``work=None`` the kernel allocates them itself. The fused loops need none.
 
 Order of operations is part of the contract. The course convention evaluates each expression
 exactly as the course's NumPy code does (for Adam:
-``W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)``), and the in-place forms
-used here (``np.multiply(x, b, out=x)``, ``x -= y``) round exactly like the out-of-place ones,
-so the results are bit-identical to the course's code in float64 and float32.
+``W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)``), and running it in place
+rounds exactly like the out-of-place code, so the results are bit-identical to the course's code
+in float64 and float32.
 
 Keras's float32 detail: Keras turns some Python hyperparameters into tensors through float32
 before casting them to the variable's dtype (``ops.cast(0.9, "float64")`` is
@@ -38,6 +45,9 @@ in tests/parity/test_keras_optimizer_facts.py).
 from __future__ import annotations
 
 import numpy as np
+
+from nnref import _fast, backend
+from nnref.functional import replay, rules
 
 CONVENTIONS = ("course", "keras")
 
@@ -56,9 +66,20 @@ def work_arrays(param, count):
     return tuple(np.empty_like(param) for _ in range(count))
 
 
-def _work(work, param, count):
-    """The first ``count`` of ``work``, or ``count`` new arrays when ``work`` is None."""
-    return work_arrays(param, count) if work is None else tuple(work[:count])
+def _apply(rule, updated, grad, consts, work, extras=False):
+    """Run ``rule`` over ``updated`` (arrays updated in place) and ``grad`` with ``consts``
+    (Python numbers or NumPy scalars, which NumPy rounds to the arrays' dtype): one fused loop
+    when the backend is numba and the arrays suit it, else NumPy. Returns the rule's extras as
+    new arrays if ``extras``."""
+    if (not extras and updated[0].size >= _fast.MIN_SIZE
+            and backend.get_backend() == "numba"):
+        loop = _fast.kernel(rule, (*updated, grad))
+        if loop is not None:
+            dtype = updated[0].dtype.type                   # the constants as NumPy rounds them
+            with _fast.LOCK:
+                loop(*(a.reshape(-1) for a in (*updated, grad)), tuple(map(dtype, consts)))
+            return None
+    return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
 
 
 def _check_convention(convention):
@@ -73,21 +94,16 @@ def ema_update(average, value, beta, *, work=None):
 
     The course's ``v = βv + (1−β)θ`` (lecture "Exponentially weighted averages"). Also the
     momentum velocity, the RMSprop/Adadelta accumulators and the course's Adam moments, and
-    Keras's RMSprop/Adadelta accumulators (same operation order as Keras).
+    Keras's RMSprop/Adadelta accumulators (same operation order as Keras): rule ``rules.ema``.
 
     Args:
         average: array, updated in place.
-        value: array broadcastable to ``average``'s shape (e.g. ``grad`` or ``grad**2``).
+        value: array of ``average``'s dtype, broadcastable to its shape (e.g. ``grad``).
         beta: weight of the old average, in [0, 1).
-        work: None, or an array of ``average``'s shape and dtype for ``(1 − β)·value`` (it may
-            be ``value`` itself, which is then overwritten).
+        work: None, or 1 array of ``average``'s shape and dtype.
     """
     beta = float(beta)
-    np.multiply(average, beta, out=average)  # β·average
-    if work is None:
-        average += (1.0 - beta) * value      # + (1 − β)·value
-    else:
-        average += np.multiply(value, 1.0 - beta, out=work)
+    _apply(rules.ema, (average,), value, (beta, 1.0 - beta), work)
 
 
 def sgd_update(param, grad, lr, *, work=None):
@@ -96,8 +112,7 @@ def sgd_update(param, grad, lr, *, work=None):
     Course ``update_parameters_with_gd``: ``W = W - learning_rate * dW``. Keras ``SGD`` with
     ``momentum=0`` computes the same product, ``w −= g·lr``. ``work``: 1 array.
     """
-    (step,) = _work(work, param, 1)
-    param -= np.multiply(grad, float(lr), out=step)
+    _apply(rules.sgd, (param,), grad, (float(lr),), work)
 
 
 def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nesterov=False,
@@ -128,37 +143,13 @@ def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nes
     """
     _check_convention(convention)
     lr, beta = float(lr), float(beta)
-    step, tmp = _work(work, param, 2)
     if convention == "course":
-        ema_update(velocity, grad, beta, work=tmp)
-        if nesterov:
-            np.multiply(velocity, beta, out=step)  # β·v
-            step += np.multiply(grad, 1.0 - beta, out=tmp)
-            step *= lr
-            param -= step
-        else:
-            param -= np.multiply(velocity, lr, out=step)
+        rule = rules.nesterov_course if nesterov else rules.momentum_course
+        consts = (lr, beta, 1.0 - beta)
     else:
-        mu = keras_constant(beta, param.dtype)
-        np.multiply(velocity, mu, out=velocity)
-        velocity -= np.multiply(grad, lr, out=tmp)  # v = μ·v − g·α
-        if nesterov:
-            np.multiply(velocity, mu, out=step)
-            step -= tmp
-            param += step                          # w += μ·v − g·α
-        else:
-            param += velocity
-
-
-def _divide_by_root(step, s, epsilon, convention, denom):
-    """``step /= √s + ε`` (course) or ``step /= √(s + ε)`` (keras), with ``denom`` as scratch."""
-    if convention == "course":
-        np.sqrt(s, out=denom)
-        denom += epsilon
-    else:
-        np.add(s, epsilon, out=denom)
-        np.sqrt(denom, out=denom)
-    step /= denom
+        rule = rules.nesterov_keras if nesterov else rules.momentum_keras
+        consts = (lr, keras_constant(beta, param.dtype))
+    _apply(rule, (param, velocity), grad, consts, work)
 
 
 def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, work=None):
@@ -177,12 +168,9 @@ def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, wor
     ``work``: 2 arrays.
     """
     _check_convention(convention)
-    lr, epsilon = float(lr), float(epsilon)
-    step, denom = _work(work, param, 2)
-    ema_update(s, np.square(grad, out=step), rho, work=step)
-    np.multiply(grad, lr, out=step)                # α·g
-    _divide_by_root(step, s, epsilon, convention, denom)
-    param -= step
+    rho = float(rho)
+    rule = rules.rmsprop_course if convention == "course" else rules.rmsprop_keras
+    _apply(rule, (param, s), grad, (float(lr), rho, 1.0 - rho, float(epsilon)), work)
 
 
 def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *, work=None):
@@ -201,12 +189,8 @@ def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *
     The starting value of ``accumulator`` is the caller's (Keras: float32(0.1)). ``work``: 2 arrays.
     """
     _check_convention(convention)
-    lr, epsilon = float(lr), float(epsilon)
-    step, denom = _work(work, param, 2)
-    accumulator += np.square(grad, out=step)
-    np.multiply(grad, lr, out=step)                # α·g
-    _divide_by_root(step, accumulator, epsilon, convention, denom)
-    param -= step
+    rule = rules.adagrad_course if convention == "course" else rules.adagrad_keras
+    _apply(rule, (param, accumulator), grad, (float(lr), float(epsilon)), work)
 
 
 def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
@@ -227,21 +211,10 @@ def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
     ``work``: 2 arrays.
     """
     _check_convention(convention)
-    lr, rho, epsilon = float(lr), float(rho), float(epsilon)
-    delta, rms_grad = _work(work, param, 2)
-    ema_update(accum_grad, np.square(grad, out=delta), rho, work=delta)      # E[g²]
-    np.sqrt(np.add(accum_grad, epsilon, out=rms_grad), out=rms_grad)         # RMS[g]_t
-    np.sqrt(np.add(accum_delta, epsilon, out=delta), out=delta)              # RMS[Δx]_{t−1}
-    if convention == "course":
-        delta /= rms_grad
-        delta *= grad
-    else:
-        delta *= grad
-        delta /= rms_grad
-    np.negative(delta, out=delta)                                            # Δx
-    ema_update(accum_delta, np.square(delta, out=rms_grad), rho, work=rms_grad)  # E[Δx²]
-    delta *= lr
-    param += delta
+    rho = float(rho)
+    rule = rules.adadelta_course if convention == "course" else rules.adadelta_keras
+    _apply(rule, (param, accum_grad, accum_delta), grad,
+           (float(lr), rho, 1.0 - rho, float(epsilon)), work)
 
 
 def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="course", *,
@@ -269,41 +242,19 @@ def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="c
     Returns:
         ``(m_hat, v_hat)``, new arrays, for ``convention="course"`` with ``work=None`` (the
         course's ``update_parameters_with_adam`` returns them as ``v_corrected``/``s_corrected``);
-        otherwise ``None`` (the work arrays then hold the step, not m̂ and v̂; ``"keras"`` never
-        forms them).
+        otherwise ``None`` (``"keras"`` never forms m̂ and v̂).
     """
     _check_convention(convention)
     t = int(t)
     lr, beta_1, beta_2, epsilon = float(lr), float(beta_1), float(beta_2), float(epsilon)
-    step, denom = _work(work, param, 2)
     if convention == "course":
-        ema_update(m, grad, beta_1, work=step)
-        ema_update(v, np.square(grad, out=step), beta_2, work=step)
-        m_hat = np.divide(m, 1.0 - beta_1 ** t, out=step)     # m̂
-        v_hat = np.divide(v, 1.0 - beta_2 ** t, out=denom)    # v̂
-        corrected = (m_hat.copy(), v_hat.copy()) if work is None else None
-        step *= lr                                            # α·m̂
-        np.sqrt(v_hat, out=denom)
-        denom += epsilon                                      # √v̂ + ε
-        step /= denom
-        param -= step
-        return corrected
-
-    change = step                                  # scratch, reused three times
+        consts = (lr, beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2,
+                  1.0 - beta_1 ** t, 1.0 - beta_2 ** t, epsilon)
+        return _apply(rules.adam_course, (param, m, v), grad, consts, work, extras=work is None)
     dtype = param.dtype.type
     beta_1_power = keras_constant(beta_1, dtype) ** dtype(t)
     beta_2_power = keras_constant(beta_2, dtype) ** dtype(t)
     alpha = dtype(lr) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-    np.subtract(grad, m, out=change)
-    change *= 1.0 - beta_1
-    m += change                                    # m += (g − m)(1 − β1)
-    np.square(grad, out=change)
-    change -= v
-    change *= 1.0 - beta_2
-    v += change                                    # v += (g² − v)(1 − β2)
-    step = np.multiply(m, alpha, out=change)
-    np.sqrt(v, out=denom)
-    denom += epsilon
-    step /= denom
-    param -= step
+    _apply(rules.adam_keras, (param, m, v), grad, (alpha, 1.0 - beta_1, 1.0 - beta_2, epsilon),
+           work)
     return None

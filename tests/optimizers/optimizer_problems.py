@@ -1,6 +1,10 @@
 """The shared set-up of the optimizer tests: random parameters and gradient sequences, and a
-loop that applies an optimizer to copies of the parameters."""
+loop that applies an optimizer to copies of the parameters, and the fixture that runs each test
+with both engines."""
 import numpy as np
+import pytest
+
+from fast_engines import ENGINES, use_engine
 
 SHAPES = [(3, 4), (4,), (2, 1), ()]
 
@@ -19,3 +23,10 @@ def train(opt, params, grads):
     for step in grads:
         opt.apply_gradients(zip(step, ws))
     return ws
+
+
+@pytest.fixture(autouse=True, params=ENGINES)
+def engine(request, monkeypatch):
+    """Runs every test of a module that imports it with both engines: NumPy, and numba's fused
+    loops (nnref[fast]); gives the engine's name and, for "numba", the fused loops used."""
+    return request.param, use_engine(request.param, monkeypatch)

@@ -5,7 +5,7 @@ import pytest
 from nnref.optimizers import Adagrad
 
 import optimizer_problems
-from optimizer_problems import SHAPES, train  # noqa: F401
+from optimizer_problems import SHAPES, engine, train  # noqa: F401 (engine: both engines)
 
 
 def problem(dtype, steps=7, seed=2):

@@ -6,7 +6,7 @@ from conftest import course_function
 from nnref.optimizers import Adam
 
 import optimizer_problems
-from optimizer_problems import SHAPES, train  # noqa: F401
+from optimizer_problems import SHAPES, engine, train  # noqa: F401 (engine: both engines)
 
 
 def problem(dtype, steps=8, seed=4):

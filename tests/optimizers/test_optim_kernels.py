@@ -11,6 +11,8 @@ from conftest import course_function
 
 from nnref.functional import optim
 
+from optimizer_problems import engine  # noqa: F401 (runs every test with both engines)
+
 
 @pytest.fixture(scope="module")
 def course(course_dir):

@@ -1,0 +1,32 @@
+"""Shared by the tests of both engines: run code under the "numpy" or the "numba" backend.
+
+``use_engine(name, monkeypatch)`` selects the engine; for "numba" every array, however small,
+goes through the fused loops (``MIN_SIZE`` = 0) and a counter records each fused call, so a test
+can check the loops really ran. Needs numba for "numba" (fails in CI without it).
+"""
+from nnref import backend
+
+ENGINES = ("numpy", "numba")
+
+
+def use_engine(name, monkeypatch):
+    """Select ``name``; returns a list that receives each fused loop used (numba only)."""
+    from conftest import require_module
+
+    monkeypatch.setattr(backend, "_chosen", None)
+    used = []
+    if name == "numba":
+        require_module("numba")
+        from nnref import _fast
+
+        kernel = _fast.kernel
+
+        def counting(rule, arrays):
+            loop = kernel(rule, arrays)
+            used.append(loop)
+            return loop
+
+        monkeypatch.setattr(_fast, "MIN_SIZE", 0)
+        monkeypatch.setattr(_fast, "kernel", counting)
+    backend.set_backend(name)
+    return used
