@@ -217,5 +217,5 @@ def test_unbuilt_model():
 
 
 def test_gradcheck_arguments():
-    with raises(ValueError, "epsilon must be > 0", "Received: epsilon=-1"):
+    with raises(ValueError, "epsilon must be a finite number > 0", "Received: epsilon=-1"):
         gradcheck.numerical_gradient(lambda: 0.0, np.ones(2), epsilon=-1)
