@@ -136,3 +136,44 @@ def test_check_float_dtype():
             continue
         assert _message(lambda: check_float_dtype(bad)).startswith(
             "dtype must be one of ('float32', 'float64'). Received: dtype=")
+
+
+# ----------------------------------------------------------------------------- used everywhere
+def test_one_definition_behind_the_old_names():
+    """The names other modules still import resolve to nnref._checks (not to copies)."""
+    import nnref._checks as checks
+    from nnref import data, schedules
+    from nnref.functional import optim
+    assert schedules._check_real is checks.check_real and schedules._check_int is checks.check_int
+    assert schedules._check_bool is checks.check_bool and schedules._check_choice is checks.check_choice
+    assert data.check_float_dtype is checks.check_float_dtype and data.FLOAT_DTYPES is checks.FLOAT_DTYPES
+    assert data.ArgumentTypeError is checks.ArgumentTypeError
+    assert tuple(optim.CONVENTIONS) == CONVENTIONS     # still its own tuple there: must agree
+
+
+def _public_edge_calls():
+    from nnref import augment, data, ewa, gradcheck, regularizers, schedules
+    from nnref.tuning import LogUniform, RandomSearch, Uniform
+    from nnref.tuning.backends import get_backend
+    x = np.zeros((4, 2))
+    return [
+        lambda: ewa.EWA(1.5), lambda: ewa.ewa([1.0], 0.9, bias_correction="yes"),
+        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.update_lr(0.1, 1.5, 1.0),
+        lambda: schedules.ExponentialDecay(0.1, 1, 0.5, convention="tf"),
+        lambda: regularizers.L2(-1), lambda: regularizers.L1("0.1"), lambda: regularizers.L1L2(convention=1),
+        lambda: data.one_hot(np.array([0, 1]), 0), lambda: data.num_batches(4, 2.0),
+        lambda: data.train_val_split(x, None, 1.0), lambda: next(data.batches(x, batch_size=0)),
+        lambda: data.scale_images(np.zeros((1, 2, 2, 3), np.uint8), dtype="float16"),
+        lambda: augment.RandomAugment(flip=2), lambda: augment.RandomAugment(max_degrees=None),
+        lambda: augment.rotate(np.zeros((1, 2, 2, 1)), 10, fill_mode="wrap"),
+        lambda: gradcheck.numerical_gradient(lambda: 0.0, x, epsilon=0),
+        lambda: Uniform("a", 1), lambda: LogUniform(0, 1), lambda: LogUniform(1e-4, 1).grid(0),
+        lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=0, metric="m"),
+        lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=2, metric="m", seed=-1),
+        lambda: get_backend(workers=0), lambda: get_backend(time_limit=True), lambda: get_backend("threads"),
+    ]
+
+
+@pytest.mark.parametrize("call", _public_edge_calls())
+def test_every_migrated_check_speaks_one_style(call):
+    _message(call)
