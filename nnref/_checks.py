@@ -69,7 +69,10 @@ def check_real(name: str, value, *, low=None, high=None, low_open=False, high_op
     expected = expected or real_range(low, high, low_open, high_open)
     if _is_bool(value) or not isinstance(value, numbers.Real):
         _fail(ArgumentTypeError, name, expected, value, allow_none)
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:                     # an int beyond float range: not a finite number
+        x = math.inf
     inside = (math.isfinite(x)
               and (low is None or (x > low if low_open else x >= low))
               and (high is None or (x < high if high_open else x <= high)))

@@ -59,6 +59,10 @@ def test_check_real_says_the_whole_constraint_for_a_bad_value_and_a_bad_type(kwa
         assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
 
 
+def test_check_real_refuses_an_integer_beyond_float_range_with_its_message():
+    assert _message(lambda: check_real("v", 10**400, low=0)).startswith("v must be a finite number >= 0.")
+
+
 def test_check_real_takes_numpy_and_integers_and_returns_a_python_float():
     assert check_real("v", np.float32(0.25)) == 0.25 and type(check_real("v", np.float32(0.25))) is float
     assert check_real("v", np.int64(3), low=0) == 3.0 and type(check_real("v", 3)) is float
