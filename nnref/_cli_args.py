@@ -11,6 +11,7 @@ import math
 import os
 from pathlib import Path
 
+from nnref._checks import check_int, check_real, real_range
 from nnref._files import temp_name
 
 
@@ -22,33 +23,24 @@ def int_at_least(low: int):
     """An argparse type: an integer >= ``low``."""
     def parse(text: str) -> int:
         try:
-            value = int(text)
-        except ValueError:
+            return check_int("value", int(text), low=low)
+        except ValueError:                            # not an integer, or below low
             _fail(f"an integer >= {low}", text)
-        if value < low:
-            _fail(f"an integer >= {low}", text)
-        return value
     parse.__name__ = f"integer >= {low}"              # argparse shows it for unparsable text
     return parse
 
 
 def float_in(low: float, high: float = math.inf, *, low_open: bool = False, high_open: bool = True):
     """An argparse type: a finite float in the interval from ``low`` to ``high``."""
-    left, right = "(" if low_open else "[", ")" if high_open else "]"
-    expected = (f"a finite number > {low:g}" if high == math.inf and low_open
-                else f"a finite number >= {low:g}" if high == math.inf
-                else f"a number in {left}{low:g}, {high:g}{right}")
+    bounds = dict(low=low, high=None if high == math.inf else high, low_open=low_open, high_open=high_open)
+    expected = real_range(**bounds)
+    expected = f"a number {expected}" if expected.startswith("in ") else expected
 
     def parse(text: str) -> float:
         try:
-            value = float(text)
-        except ValueError:
+            return check_real("value", float(text), **bounds)
+        except ValueError:                            # not a number, or outside the interval
             _fail(expected, text)
-        ok = (math.isfinite(value) and (value > low if low_open else value >= low)
-              and (value < high if high_open else value <= high))
-        if not ok:
-            _fail(expected, text)
-        return value
     parse.__name__ = expected
     return parse
 

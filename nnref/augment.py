@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
+from nnref._checks import check_choice, check_int, check_real
 from nnref.data import as_rng
 
 Transform = Callable[[np.ndarray, np.random.Generator], np.ndarray]
@@ -42,19 +43,16 @@ def _check_images(images) -> np.ndarray:
 
 
 def _check_p(p, name: str = "p") -> float:
-    if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
-        raise ValueError(f"{name} must be a probability in [0, 1]. Received: {name}={p!r}")
-    return float(p)
+    return check_real(name, p, low=0, high=1, expected="a probability in [0, 1]")
 
 
-def _check_rotation_args(max_degrees, fill_mode, fill_value) -> None:
-    if max_degrees is not None and (isinstance(max_degrees, bool) or not isinstance(max_degrees, Real)
-                                    or not 0 <= max_degrees <= 180):
-        raise ValueError(f"max_degrees must be in [0, 180]. Received: max_degrees={max_degrees!r}")
-    if fill_mode not in ("constant", "nearest"):
-        raise ValueError(f"fill_mode must be 'constant' or 'nearest'. Received: fill_mode={fill_mode!r}")
-    if isinstance(fill_value, bool) or not isinstance(fill_value, Real) or not math.isfinite(fill_value):
-        raise ValueError(f"fill_value must be a finite number. Received: fill_value={fill_value!r}")
+def _check_max_degrees(max_degrees) -> float:
+    return check_real("max_degrees", max_degrees, low=0, high=180)
+
+
+def _check_fill(fill_mode, fill_value) -> None:
+    check_choice("fill_mode", fill_mode, ("constant", "nearest"))
+    check_real("fill_value", fill_value)
 
 
 def _selected(rng: np.random.Generator, m: int, p: float) -> np.ndarray:
@@ -88,8 +86,7 @@ def rot90(images: np.ndarray, rng=None, *, p: float = 0.5, k: int | None = None)
         ``(m, H, W, C)``, same dtype, a new array.
     """
     images, p = _check_images(images), _check_p(p)
-    if k is not None and (isinstance(k, bool) or not isinstance(k, Integral)):
-        raise ValueError(f"k must be an int or None. Received: k={k!r}")
+    check_int("k", k, low=None, allow_none=True)
     if images.shape[1] != images.shape[2] and (k is None or k % 2):
         raise ValueError(f"rot90 by an odd number of quarter turns needs square images. "
                          f"Received: images.shape={images.shape}")
@@ -130,7 +127,7 @@ def rotate(images: np.ndarray, degrees, *, fill_mode: str = "constant",
         ``(m, H, W, C)`` in the images' dtype (integer images are rounded and clipped).
     """
     images = _check_images(images)
-    _check_rotation_args(None, fill_mode, fill_value)
+    _check_fill(fill_mode, fill_value)
     m, H, W, _ = images.shape
     theta = np.broadcast_to(np.radians(np.asarray(degrees, dtype=np.float64)), (m,))  # (m,)
     if not np.all(np.isfinite(theta)):
@@ -167,7 +164,8 @@ def random_rotation(images: np.ndarray, rng=None, *, max_degrees: float, p: floa
     """With probability ``p``, rotate each image by an angle drawn uniformly from
     ``[−max_degrees, max_degrees]`` (see ``rotate``); the others are returned exactly."""
     images, p = _check_images(images), _check_p(p)
-    _check_rotation_args(max_degrees, fill_mode, fill_value)
+    _check_max_degrees(max_degrees)
+    _check_fill(fill_mode, fill_value)
     rng = as_rng(rng, "rng")
     m = images.shape[0]
     chosen = _selected(rng, m, p)  # (m,)
@@ -237,7 +235,8 @@ class RandomAugment(Compose):
                  fill_mode: str = "constant", fill_value: float = 0.0):
         flip_p, rot90_p = _check_p(flip, "flip"), _check_p(rot90, "rot90")
         rotation_p = _check_p(rotation, "rotation")
-        _check_rotation_args(max_degrees, fill_mode, fill_value)
+        _check_max_degrees(max_degrees)
+        _check_fill(fill_mode, fill_value)
         steps: list[Transform] = []  # partials of module functions: picklable
         if flip_p > 0:
             steps.append(partial(flip_left_right, p=flip_p))

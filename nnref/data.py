@@ -7,55 +7,31 @@ layout ``(n, m)`` / ``(C, m)`` is the transpose; ``one_hot`` builds either.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
-FLOAT_DTYPES = ("float32", "float64")
+from nnref import _checks
+from nnref._checks import FLOAT_DTYPES, ArgumentTypeError, check_float_dtype  # noqa: F401 (kept importable)
 
 
 # ----------------------------------------------------------------------------- argument checks
-def check_float_dtype(dtype) -> np.dtype:
-    """``dtype`` as a NumPy float32 or float64 dtype, or a ValueError naming it."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt is None or dt.name not in FLOAT_DTYPES:
-        raise ValueError(f"dtype must be one of {FLOAT_DTYPES}. Received: dtype={dtype!r}")
-    return dt
-
-
 def _array(x, name: str) -> np.ndarray:
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray. Received: {name} of type {type(x).__name__}")
     return x
 
 
-class ArgumentTypeError(TypeError, ValueError):
-    """An argument of the wrong type. A ValueError too, so code catching either sees it."""
-
-
-def check_int(value, name: str, low: int = 1, expected: str | None = None) -> int:
-    """``value`` as an int >= ``low``, else an error naming ``name``: ArgumentTypeError for a
-    non-integer (True, 2.5, "8"), ValueError for an integer below ``low``."""
-    expected = expected or f"an integer >= {low}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise ArgumentTypeError(f"{name} must be {expected}. Received: {name}={value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be {expected}. Received: {name}={value!r}")
-    return int(value)
+# adapters kept for nnref.fit, nnref.training and nnref.models (value first, then name); remove
+# when they import nnref._checks
+def check_int(value, name: str, low: int = 1) -> int:
+    """``nnref._checks.check_int(name, value, low=low)``."""
+    return _checks.check_int(name, value, low=low)
 
 
 def check_bool(value, name: str) -> bool:
-    """``value`` as a bool: True/False (or NumPy's), never a truthy stand-in such as "no"."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{name} must be True or False. Received: {name}={value!r}")
-    return bool(value)
-
-
-def _positive_int(value, name: str) -> int:
-    return check_int(value, name, 1, "a positive integer")
+    """``nnref._checks.check_bool(name, value)``."""
+    return _checks.check_bool(name, value)
 
 
 def as_rng(seed, name: str = "seed") -> np.random.Generator:
@@ -147,7 +123,7 @@ def one_hot(labels, num_classes: int, layout: str = "batch_first", dtype="float6
         dtype: "float64" or "float32".
     """
     idx = _class_indices(labels)
-    num_classes = _positive_int(num_classes, "num_classes")
+    num_classes = _checks.check_int("num_classes", num_classes, low=1)
     if layout not in ("batch_first", "course"):
         raise ValueError(f"layout must be 'batch_first' or 'course'. Received: layout={layout!r}")
     if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
@@ -246,21 +222,20 @@ def train_val_split(x: np.ndarray, y: np.ndarray, val_fraction: float, *, shuffl
     if x.ndim == 0:
         raise ValueError(f"x must have shape (m, ...). Received: x.shape={x.shape}")
     _check_same_length(x, y)
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, Real) or not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be in (0, 1). Received: val_fraction={val_fraction!r}")
+    _checks.check_real("val_fraction", val_fraction, low=0, high=1, low_open=True, high_open=True)
     m = x.shape[0]
     n_val = int(round(m * val_fraction))
     if not 1 <= n_val <= m - 1:
         raise ValueError(f"val_fraction={val_fraction} of m={m} examples leaves an empty training or "
                          f"validation set (n_val={n_val}); use more data or another fraction.")
-    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else np.arange(m)
+    order = as_rng(seed).permutation(m) if _checks.check_bool("shuffle", shuffle) else np.arange(m)
     train_idx, val_idx = order[: m - n_val], order[m - n_val:]
     return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
 
 
 def num_batches(m: int, batch_size: int) -> int:
     """⌈m / batch_size⌉: the number of mini-batches per epoch (the last one may be partial)."""
-    return -(-_positive_int(m, "m") // _positive_int(batch_size, "batch_size"))
+    return -(-_checks.check_int("m", m, low=1) // _checks.check_int("batch_size", batch_size, low=1))
 
 
 def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 32, *,
@@ -277,9 +252,9 @@ def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 32, *,
     if x.ndim == 0 or x.shape[0] == 0:
         raise ValueError(f"x must have shape (m, ...) with m ≥ 1. Received: x.shape={x.shape}")
     _check_same_length(x, y)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = _checks.check_int("batch_size", batch_size, low=1)
     m = x.shape[0]
-    order = as_rng(seed).permutation(m) if check_bool(shuffle, "shuffle") else None  # drawn now, not at the first next()
+    order = as_rng(seed).permutation(m) if _checks.check_bool("shuffle", shuffle) else None  # drawn now, not at the first next()
 
     def generate():
         for start in range(0, m, batch_size):

@@ -33,7 +33,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from nnref.data import check_bool
+from nnref._checks import check_bool, check_choice, check_int
 
 DATA_ENV = "NNREF_DATA"  # environment variable naming the folder that holds signs/, catvnoncat/, ...
 IMAGE_SHAPE = (64, 64, 3)
@@ -81,9 +81,7 @@ FOOTBALL_HEADER = ("pos_x", "pos_y", "team")
 
 # ----------------------------------------------------------------------------- finding the files
 def _spec(name: str) -> DatasetSpec:
-    if name not in DATASETS:
-        raise ValueError(f"name must be one of {sorted(DATASETS)}. Received: name={name!r}")
-    return DATASETS[name]
+    return DATASETS[check_choice("name", name, sorted(DATASETS))]
 
 
 def _as_folder(path) -> Path:
@@ -178,7 +176,7 @@ def _not_found_message(name: str, path) -> str:
 
 
 def _locate(name: str, path, verify: bool) -> dict[str, Path]:
-    check_bool(verify, "verify")
+    check_bool("verify", verify)
     files = find_data(name, path)
     if files is None:
         raise FileNotFoundError(_not_found_message(name, path))
@@ -329,8 +327,7 @@ def load_football(path=None, *, test_size: int = 200, verify: bool = False):
     Raises:
         FileNotFoundError: listing every folder tried. ValueError: a malformed file or test_size.
     """
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, np.integer)) or test_size < 1:
-        raise ValueError(f"test_size must be a positive integer. Received: test_size={test_size!r}")
+    test_size = check_int("test_size", test_size, low=1)
     file = _locate("football", path, verify)["football.csv"]
     expected = f"expected a header {','.join(FOOTBALL_HEADER)} then rows of 3 numbers, team 0 or 1"
     try:

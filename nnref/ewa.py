@@ -17,11 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnref.functional.optim import ema_update
-from nnref.schedules import _check_bool, _check_real
+from nnref._checks import check_bool, check_real
 
 
 def _check_beta(beta):
-    return _check_real("beta", beta, low=0, high=1, high_open=True)
+    return check_real("beta", beta, low=0, high=1, high_open=True)
 
 
 def ewa(x, beta, bias_correction=False):
@@ -37,7 +37,7 @@ def ewa(x, beta, bias_correction=False):
         ndarray of ``x``'s shape: row t−1 is v_t (corrected if asked).
     """
     beta = _check_beta(beta)
-    bias_correction = _check_bool("bias_correction", bias_correction)
+    bias_correction = check_bool("bias_correction", bias_correction)
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
         if not np.issubdtype(x.dtype, np.integer):
@@ -75,7 +75,7 @@ class EWA:
 
     def __init__(self, beta, bias_correction=True):
         self.beta = _check_beta(beta)
-        self.bias_correction = _check_bool("bias_correction", bias_correction)
+        self.bias_correction = check_bool("bias_correction", bias_correction)
         self.t = 0
         self._v = None
         self._scalar = False

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from nnref.data import check_int
+from nnref._checks import check_int, check_real
 
 # Centred differences err by O(ε²) (truncation) plus O(u·|J|/ε) (rounding, u = 2⁻⁵³): on the
 # course's networks ε = 1e-5 measured 10–100× closer to the analytic gradients than 1e-6.
@@ -33,12 +33,6 @@ def relative_difference(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def _check_epsilon(epsilon) -> None:
-    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.floating)) \
-            or not 0 < epsilon < np.inf:
-        raise ValueError(f"epsilon must be > 0. Received: epsilon={epsilon!r}")
-
-
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, epsilon: float = DEFAULT_EPSILON,
                        indices: np.ndarray | None = None) -> np.ndarray:
     """Centred-difference gradient of the scalar ``f()`` with respect to the array ``x``.
@@ -49,7 +43,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, epsilon: float = D
     """
     if not isinstance(x, np.ndarray):
         raise TypeError(f"x must be an ndarray (perturbed in place). Received: {type(x).__name__}")
-    _check_epsilon(epsilon)
+    check_real("epsilon", epsilon, low=0, low_open=True)
     grad = np.zeros(x.shape, dtype=np.float64)
     if not x.flags.c_contiguous:
         raise ValueError("x must be C-contiguous so it can be perturbed in place")
@@ -85,9 +79,8 @@ def check_gradients(f: Callable[[], float], params: Sequence[np.ndarray], grads:
     ``max_coords`` checks a seeded random sample of at most that many coordinates per array
     (all of them when None or when the array is smaller).
     """
-    if max_coords is not None:
-        max_coords = check_int(max_coords, "max_coords")
-    check_int(seed, "seed", 0)
+    max_coords = check_int("max_coords", max_coords, low=1, allow_none=True)
+    check_int("seed", seed)
     if len(params) != len(grads):
         raise ValueError(f"params and grads must pair up. Received: {len(params)} params, "
                          f"{len(grads)} grads")
@@ -173,11 +166,10 @@ def check_model(model, x, y, loss=None, epsilon: float = DEFAULT_EPSILON, traini
     Returns one result per weight (coordinate check, sampled when ``max_coords`` is set) plus
     ``directions`` directional checks over all weights at once.
     """
-    if max_coords is not None:
-        check_int(max_coords, "max_coords")
-    check_int(directions, "directions", 0)
-    check_int(seed, "seed", 0)
-    _check_epsilon(epsilon)
+    check_int("max_coords", max_coords, low=1, allow_none=True)
+    check_int("directions", directions)
+    check_int("seed", seed)
+    check_real("epsilon", epsilon, low=0, low_open=True)
     loss_fn = model._loss_fn(loss)
     x = model.check_inputs(x)
     y = model._check_labels(y, len(x))

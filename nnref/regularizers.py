@@ -9,23 +9,15 @@ Defaults are Keras's (0.01). Keras rounds the factors to float32 before use, eve
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from nnref._checks import check_convention, check_real
 from nnref.functional.penalties import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
-
-CONVENTIONS = ("course", "keras")
 
 
 def _factor(name: str, value, convention: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number. Received: {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0. Received: {name}={value!r}")
-    if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {CONVENTIONS}. Received: convention={convention!r}")
+    """A penalty factor: a finite number >= 0, rounded to float32 under ``convention="keras"``."""
+    value = check_real(name, value, low=0)
     return float(np.float32(value)) if convention == "keras" else value
 
 
@@ -43,9 +35,9 @@ class L1L2(Regularizer):
     """l1·Σ|W| + l2·ΣW². Defaults to ``l1=0.0, l2=0.0``."""
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, convention: str = "course"):
+        self.convention = check_convention(convention)
         self.l1 = _factor("l1", l1, convention)
         self.l2 = _factor("l2", l2, convention)
-        self.convention = convention
 
     def __call__(self, W):
         total = 0.0

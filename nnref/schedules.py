@@ -36,68 +36,17 @@ ExponentialDecay within 2 float32 ulps (see its docstring).
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from nnref._checks import check_bool, check_choice, check_convention, check_int, check_real
+# aliases kept for nnref.optimizers; remove when it imports nnref._checks
+from nnref._checks import (  # noqa: F401
+    check_bool as _check_bool, check_choice as _check_choice, check_int as _check_int,
+    check_real as _check_real,
+)
+
 UNITS = ("step", "epoch")
-CONVENTIONS = ("course", "keras")
-
-
-# --------------------------------------------------------------------------------------------
-# Argument checks (shared with nnref.optimizers and nnref.ewa).
-
-def _shown(value):
-    """``value`` as shown in an error message (a NumPy scalar shows as its Python value)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def _check_real(name, value, *, low=None, high=None, low_open=False, high_open=False):
-    """Return ``value`` as a float after checking it is a finite real number in the interval.
-
-    Raises TypeError for a non-number (or a bool) and ValueError outside the interval, e.g.
-    "momentum must be in [0, 1). Received: momentum=1.5".
-    """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number. Received: {name}={_shown(value)}")
-    x = float(value)
-    inside = (
-        math.isfinite(x)
-        and (low is None or (x > low if low_open else x >= low))
-        and (high is None or (x < high if high_open else x <= high))
-    )
-    if not inside:
-        if low is not None and high is not None:
-            expected = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        elif low is not None:
-            expected = f"a finite number {'>' if low_open else '>='} {low:g}"
-        elif high is not None:
-            expected = f"a finite number {'<' if high_open else '<='} {high:g}"
-        else:
-            expected = "finite"
-        raise ValueError(f"{name} must be {expected}. Received: {name}={_shown(value)}")
-    return x
-
-
-def _check_int(name, value, *, low=0):
-    """Return ``value`` as an int after checking it is an integer >= ``low``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer. Received: {name}={_shown(value)}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={_shown(value)}")
-    return int(value)
-
-
-def _check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False. Received: {name}={_shown(value)}")
-    return bool(value)
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}. Received: {name}={_shown(value)}")
-    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,7 +62,7 @@ class LearningRateSchedule:
     unit = "step"
 
     def __call__(self, step) -> float:
-        return self._rate(_check_int(self.unit, step))
+        return self._rate(check_int(self.unit, step))
 
     def _rate(self, index: int) -> float:
         raise NotImplementedError(f"{type(self).__name__} must implement _rate(index)")
@@ -135,13 +84,13 @@ class _DecaySchedule(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, *,
                  convention="course", unit="step"):
-        self.initial_learning_rate = _check_real(
+        self.initial_learning_rate = check_real(
             "initial_learning_rate", initial_learning_rate, low=0, low_open=True)
-        self.decay_steps = _check_real("decay_steps", decay_steps, low=0, low_open=True)
+        self.decay_steps = check_real("decay_steps", decay_steps, low=0, low_open=True)
         self.decay_rate = self._check_decay_rate(decay_rate)
-        self.staircase = _check_bool("staircase", staircase)
-        self.convention = _check_choice("convention", convention, CONVENTIONS)
-        self.unit = _check_choice("unit", unit, UNITS)
+        self.staircase = check_bool("staircase", staircase)
+        self.convention = check_convention(convention)
+        self.unit = check_choice("unit", unit, UNITS)
 
     def _check_decay_rate(self, decay_rate):
         raise NotImplementedError
@@ -185,7 +134,7 @@ class InverseTimeDecay(_DecaySchedule):
     """
 
     def _check_decay_rate(self, decay_rate):
-        return _check_real("decay_rate", decay_rate, low=0)
+        return check_real("decay_rate", decay_rate, low=0)
 
     def _rate(self, index):
         p = self._progress(index)
@@ -215,7 +164,7 @@ class ExponentialDecay(_DecaySchedule):
     """
 
     def _check_decay_rate(self, decay_rate):
-        return _check_real("decay_rate", decay_rate, low=0, low_open=True)
+        return check_real("decay_rate", decay_rate, low=0, low_open=True)
 
     def _rate(self, index):
         p = self._progress(index)
@@ -244,10 +193,10 @@ class InverseSqrtDecay(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate, k=1.0, *, unit="epoch"):
-        self.initial_learning_rate = _check_real(
+        self.initial_learning_rate = check_real(
             "initial_learning_rate", initial_learning_rate, low=0, low_open=True)
-        self.k = _check_real("k", k, low=0, low_open=True)
-        self.unit = _check_choice("unit", unit, UNITS)
+        self.k = check_real("k", k, low=0, low_open=True)
+        self.unit = check_choice("unit", unit, UNITS)
 
     def _rate(self, index):
         return self.k / math.sqrt(index + 1) * self.initial_learning_rate
@@ -264,8 +213,8 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
 
     Bit-identical to the course's function; ``epoch_num`` is an integer >= 0.
     """
-    learning_rate0 = _check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = _check_int("epoch_num", epoch_num)
+    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = check_int("epoch_num", epoch_num)
     return InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
 
 
@@ -274,9 +223,9 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 
     Bit-identical to the course's function.
     """
-    learning_rate0 = _check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = _check_int("epoch_num", epoch_num)
-    time_interval = _check_real("time_interval", time_interval, low=0, low_open=True)
+    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = check_int("epoch_num", epoch_num)
+    time_interval = check_real("time_interval", time_interval, low=0, low_open=True)
     schedule = InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True,
                                 unit="epoch")
     return schedule(epoch_num)
@@ -284,8 +233,8 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 
 def exponential_lr_decay(learning_rate0, epoch_num, decay_rate=0.95):
     """The lecture's exponential decay: ``α = decay_rate^epoch_num·α0`` (0.95 in the lecture)."""
-    learning_rate0 = _check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = _check_int("epoch_num", epoch_num)
+    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = check_int("epoch_num", epoch_num)
     return ExponentialDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
 
 
@@ -294,8 +243,8 @@ def inverse_sqrt_lr_decay(learning_rate0, epoch_num, k=1.0):
 
     ``InverseSqrtDecay`` is the same rule indexed from 0 (its index i is ``epoch_num = i + 1``).
     """
-    learning_rate0 = _check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = _check_int("epoch_num", epoch_num, low=1)
+    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = check_int("epoch_num", epoch_num, low=1)
     return InverseSqrtDecay(learning_rate0, k, unit="epoch")(epoch_num - 1)
 
 
@@ -316,5 +265,5 @@ def deserialize(config: dict) -> LearningRateSchedule:
         raise TypeError(
             "config must be a dict with 'class_name' and 'config'. "
             f"Received: config={config!r}")
-    name = _check_choice("class_name", config["class_name"], tuple(_SCHEDULES))
+    name = check_choice("class_name", config["class_name"], tuple(_SCHEDULES))
     return _SCHEDULES[name].from_config(config.get("config", {}))

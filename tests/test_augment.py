@@ -208,18 +208,23 @@ def test_errors():
     with pytest.raises(ValueError, match=r"needs square images. Received: images.shape=\(1, 2, 3, 1\)"):
         rot90(np.zeros((1, 2, 3, 1)), 0)
     np.testing.assert_array_equal(rot90(np.ones((1, 2, 3, 1)), 0, p=1.0, k=2), np.ones((1, 2, 3, 1)))
-    with pytest.raises(ValueError, match=r"k must be an int or None. Received: k=1.5"):
+    with pytest.raises(ValueError, match=r"k must be an integer or None. Received: k=1.5"):
         rot90(x, 0, k=1.5)
     with pytest.raises(ValueError, match=r"max_degrees must be in \[0, 180\]. Received: max_degrees=-5"):
         random_rotation(x, 0, max_degrees=-5)
     with pytest.raises(ValueError, match=r"max_degrees must be in \[0, 180\]. Received: max_degrees=200"):
         RandomAugment(max_degrees=200)
-    with pytest.raises(ValueError, match=r"fill_mode must be 'constant' or 'nearest'. Received: fill_mode='reflect'"):
+    with pytest.raises(ValueError, match=r"fill_mode must be one of \('constant', 'nearest'\). Received: fill_mode='reflect'"):
         rotate(x, 10, fill_mode="reflect")
     with pytest.raises(ValueError, match=r"fill_value must be a finite number. Received: fill_value=nan"):
         RandomAugment(max_degrees=5, fill_value=float("nan"))
     with pytest.raises(ValueError, match=r"degrees must be finite"):
         rotate(x, np.inf)
+    for bad in (None, "10", True):     # None once slipped through the check and failed later
+        with pytest.raises(ValueError, match=rf"max_degrees must be in \[0, 180\]. Received: max_degrees={bad!r}"):
+            random_rotation(x, 0, max_degrees=bad)
+        with pytest.raises(ValueError, match=rf"max_degrees must be in \[0, 180\]. Received: max_degrees={bad!r}"):
+            RandomAugment(max_degrees=bad)
     with pytest.raises(ValueError, match=r"flattened batch \(m, n\) needs image_shape.*x.shape=\(2, 16\), image_shape=None"):
         Compose([])(np.zeros((2, 16)))
     with pytest.raises(ValueError, match=r"H·W·C = n. Received: x.shape=\(2, 15\), image_shape=\(4, 4, 1\)"):

@@ -101,7 +101,7 @@ def test_one_hot_errors():
         one_hot(np.array([0.5, 1.0]), 3)
     with pytest.raises(ValueError, match=r"labels must have shape \(m,\), \(1, m\) or \(m, 1\). Received: labels.shape=\(2, 2\)"):
         one_hot(np.zeros((2, 2), np.int64), 3)
-    with pytest.raises(ValueError, match=r"num_classes must be a positive integer. Received: num_classes=0"):
+    with pytest.raises(ValueError, match=r"num_classes must be an integer >= 1. Received: num_classes=0"):
         one_hot(np.array([0]), 0)
     with pytest.raises(ValueError, match=r"layout must be 'batch_first' or 'course'. Received: layout='rows'"):
         one_hot(np.array([0]), 2, layout="rows")
@@ -229,7 +229,7 @@ def test_batches_from_a_generator_differ_per_epoch_and_reproduce():
 def test_batches_validate_when_called():
     x = np.zeros((5, 2))
     for bad in (0, -1, 2.0, True):
-        with pytest.raises(ValueError, match=rf"batch_size must be a positive integer. Received: batch_size={bad!r}"):
+        with pytest.raises(ValueError, match=rf"batch_size must be an integer >= 1. Received: batch_size={bad!r}"):
             batches(x, None, bad)  # raised at the call, before any iteration
     with pytest.raises(ValueError, match=r"same number of examples"):
         batches(x, np.zeros(4), 2)

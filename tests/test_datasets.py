@@ -320,7 +320,7 @@ def test_football_test_size(workdir):
     with pytest.raises(ValueError, match=r"smaller than the number of rows .*\(5\)\. Received: test_size=5"):
         load_football(test_size=5)
     for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError, match=rf"test_size must be a positive integer. Received: test_size={bad!r}"):
+        with pytest.raises(ValueError, match=rf"test_size must be an integer >= 1. Received: test_size={bad!r}"):
             load_football(test_size=bad)
 
 

@@ -48,7 +48,7 @@ def test_numerical_gradient_rejects_what_it_cannot_perturb():
     f = lambda: 0.0
     with pytest.raises(TypeError, match="x must be an ndarray.*Received: list"):
         gradcheck.numerical_gradient(f, [1.0, 2.0])
-    with pytest.raises(ValueError, match=r"epsilon must be > 0\. Received: epsilon=0"):
+    with pytest.raises(ValueError, match=r"epsilon must be a finite number > 0\. Received: epsilon=0"):
         gradcheck.numerical_gradient(f, np.ones(2), epsilon=0)
     with pytest.raises(ValueError, match="C-contiguous"):
         gradcheck.numerical_gradient(f, np.ones((3, 2)).T)

@@ -154,7 +154,7 @@ def test_serial_time_limit_marks_a_slow_trial_failed_after_it_returns(monkeypatc
 @pytest.mark.parametrize(("kwargs", "error", "words"), [
     (dict(metric=""), TypeError, "metric must be a metric name (str). Received: metric=''"),
     (dict(metric="s", mode="best"), ValueError, "mode must be one of ('max', 'min'). Received: mode='best'"),
-    (dict(metric="s", seed=-1), ValueError, "seed must be an int >= 0 or None. Received: seed=-1"),
+    (dict(metric="s", seed=-1), ValueError, "seed must be an integer >= 0 or None. Received: seed=-1"),
 ])
 def test_search_arguments_are_validated(kwargs, error, words):
     with pytest.raises(error) as info:
@@ -164,8 +164,8 @@ def test_search_arguments_are_validated(kwargs, error, words):
 
 @pytest.mark.parametrize(("run_kwargs", "error", "words"), [
     (dict(backend="threads"), ValueError, "backend must be one of ('process', 'ray', 'serial')"),
-    (dict(workers=0), ValueError, "workers must be >= 1. Received: workers=0"),
-    (dict(time_limit=-1), ValueError, "time_limit must be > 0 seconds. Received: time_limit=-1"),
+    (dict(workers=0), ValueError, "workers must be an integer >= 1 or None. Received: workers=0"),
+    (dict(time_limit=-1), ValueError, "time_limit must be a finite number of seconds > 0 or None. Received: time_limit=-1"),
     (dict(address="auto"), ValueError, "address is only used by backend='ray'"),
 ])
 def test_run_arguments_are_validated(run_kwargs, error, words):

@@ -34,28 +34,16 @@ This module imports TensorFlow and Keras; import it only where they are wanted.
 """
 from __future__ import annotations
 
-import math
-
 import keras
 import numpy as np
 import tensorflow as tf
+
+from nnref._checks import check_real
 
 
 def _const(value, dtype):
     """A Python number as a tensor of ``dtype``, rounded once (never through float32)."""
     return tf.constant(value, dtype=dtype)
-
-
-def _check_real(name, value, *, low=0.0, below_one=False):
-    """``value`` as a float after checking it is a finite number >= low (and < 1 if asked)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number. Received: {name}={value!r}")
-    value = float(value)
-    if below_one and not (low <= value < 1):
-        raise ValueError(f"{name} must be in [{low:g}, 1). Received: {name}={value!r}")
-    if not (math.isfinite(value) and value >= low):
-        raise ValueError(f"{name} must be a finite number >= {low:g}. Received: {name}={value!r}")
-    return value
 
 
 class _CourseOptimizer(keras.optimizers.Optimizer):
@@ -93,7 +81,7 @@ class CourseMomentum(_CourseOptimizer):
     def __init__(self, learning_rate=0.01, beta=0.9, nesterov=False, name="course_momentum",
                  **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.beta = _check_real("beta", beta, below_one=True)
+        self.beta = check_real("beta", beta, low=0, high=1, high_open=True)
         self.nesterov = bool(nesterov)
 
     def build(self, var_list):
@@ -134,8 +122,8 @@ class CourseRMSprop(_CourseOptimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-8, name="course_rmsprop",
                  **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.rho = _check_real("rho", rho, below_one=True)
-        self.epsilon = _check_real("epsilon", epsilon)
+        self.rho = check_real("rho", rho, low=0, high=1, high_open=True)
+        self.epsilon = check_real("epsilon", epsilon, low=0)
 
     def build(self, var_list):
         if self.built:
@@ -173,9 +161,9 @@ class CourseAdagrad(_CourseOptimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.0, epsilon=1e-8,
                  name="course_adagrad", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.initial_accumulator_value = _check_real(
-            "initial_accumulator_value", initial_accumulator_value)
-        self.epsilon = _check_real("epsilon", epsilon)
+        self.initial_accumulator_value = check_real(
+            "initial_accumulator_value", initial_accumulator_value, low=0)
+        self.epsilon = check_real("epsilon", epsilon, low=0)
 
     def build(self, var_list):
         if self.built:
@@ -219,9 +207,9 @@ class CourseAdam(_CourseOptimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  name="course_adam", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.beta_1 = _check_real("beta_1", beta_1, below_one=True)
-        self.beta_2 = _check_real("beta_2", beta_2, below_one=True)
-        self.epsilon = _check_real("epsilon", epsilon)
+        self.beta_1 = check_real("beta_1", beta_1, low=0, high=1, high_open=True)
+        self.beta_2 = check_real("beta_2", beta_2, low=0, high=1, high_open=True)
+        self.epsilon = check_real("epsilon", epsilon, low=0)
 
     def build(self, var_list):
         if self.built:
@@ -265,7 +253,7 @@ class MaskedDropout(keras.layers.Layer):
 
     def __init__(self, rate, **kwargs):
         super().__init__(**kwargs)
-        self.rate = _check_real("rate", rate, below_one=True)
+        self.rate = check_real("rate", rate, low=0, high=1, high_open=True)
         self.keep_mask = None
         self.supports_masking = True
 

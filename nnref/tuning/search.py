@@ -32,9 +32,10 @@ from typing import Any
 
 import numpy as np
 
+from nnref._checks import check_choice, check_int, check_real
 from nnref.tuning.backends import get_backend
 from nnref.tuning.results import MODES, ResultsLog, SearchResult
-from nnref.tuning.spaces import (Choice, IntUniform, Space, check_count, check_number, check_space, sample_config,
+from nnref.tuning.spaces import (Choice, IntUniform, Space, check_space, sample_config,
                                  same_value, searched)
 from nnref.tuning.trial import TrialRecord
 
@@ -46,12 +47,9 @@ class Search:
         self.space = check_space(space)
         if not isinstance(metric, str) or not metric:
             raise TypeError(f"metric must be a metric name (str). Received: metric={metric!r}")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}. Received: mode={mode!r}")
-        if seed is None:
+        check_choice("mode", mode, MODES)
+        if check_int("seed", seed, allow_none=True) is None:
             seed = int(np.random.SeedSequence().entropy % 2**32)  # recorded, so a run can be repeated
-        elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be an int >= 0 or None. Received: seed={seed!r}")
         self.metric, self.mode, self.seed = metric, mode, int(seed)
 
     @property
@@ -125,7 +123,7 @@ class RandomSearch(Search):
 
     def __init__(self, space, n_trials: int, *, metric: str, mode: str = "max", seed: int | None = None):
         super().__init__(space, metric=metric, mode=mode, seed=seed)
-        self._n = check_count("n_trials", n_trials)
+        self._n = check_int("n_trials", n_trials, low=1)
 
     @property
     def n_trials(self):
@@ -167,7 +165,7 @@ class GridSearch(Search):
 
     def __init__(self, space, n_trials: int, *, metric: str, mode: str = "max", seed: int | None = 0):
         super().__init__(space, metric=metric, mode=mode, seed=seed)
-        self._budget = check_count("n_trials", n_trials)
+        self._budget = check_int("n_trials", n_trials, low=1)
         counts = grid_counts(self.space, self._budget)
         axes = [self.space[name].grid(counts[name]) if name in counts else [self.space[name]]
                 for name in self.space]
@@ -196,12 +194,10 @@ class CoarseToFine(Search):
     def __init__(self, space, rounds: int = 3, trials_per_round: int = 10, top_k: int = 3,
                  margin: float = 0.1, *, metric: str, mode: str = "max", seed: int | None = None):
         super().__init__(space, metric=metric, mode=mode, seed=seed)
-        self.rounds = check_count("rounds", rounds)
-        self.trials_per_round = check_count("trials_per_round", trials_per_round)
-        self.top_k = check_count("top_k", top_k)
-        self.margin = check_number("margin", margin)
-        if not 0.0 < self.margin <= 1.0:
-            raise ValueError(f"margin must be in (0, 1]. Received: margin={margin!r}")
+        self.rounds = check_int("rounds", rounds, low=1)
+        self.trials_per_round = check_int("trials_per_round", trials_per_round, low=1)
+        self.top_k = check_int("top_k", top_k, low=1)
+        self.margin = check_real("margin", margin, low=0, high=1, low_open=True)
         self.boxes: list[dict[str, Space]] = []
 
     @property

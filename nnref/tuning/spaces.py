@@ -26,14 +26,7 @@ from typing import Any
 
 import numpy as np
 
-
-def check_number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number. Received: {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite. Received: {name}={value!r}")
-    return value
+from nnref._checks import check_int, check_real
 
 
 def _ordered(low: float, high: float) -> None:
@@ -68,7 +61,7 @@ class Space:
 
     def grid(self, n: int) -> list:
         """``n`` values evenly spaced in unit coordinates, ends included (the middle for n = 1)."""
-        n = check_count("n", n)
+        n = check_int("n", n, low=1)
         points = [0.5] if n == 1 else np.linspace(0.0, 1.0, n).tolist()
         values = [self.from_unit(u) for u in points]
         return list(dict.fromkeys(values))  # IntUniform may round two points to one value
@@ -79,9 +72,7 @@ class Space:
         In unit coordinates: ``[min(u) − margin, max(u) + margin]`` clipped to ``[0, 1]``, mapped
         back through ``from_unit``, as a space of the same kind (a log space stays a log space).
         """
-        margin = check_number("margin", margin)
-        if not 0.0 < margin <= 1.0:
-            raise ValueError(f"margin must be in (0, 1]. Received: margin={margin!r}")
+        margin = check_real("margin", margin, low=0, high=1, low_open=True)
         if len(values) == 0:
             raise ValueError("values must not be empty. Received: values=[]")
         units = [self.to_unit(v) for v in values]
@@ -96,14 +87,14 @@ class Uniform(Space):
     """x ~ U[low, high]: ``from_unit(u) = low + u·(high − low)``."""
 
     def __init__(self, low: float, high: float):
-        self.low, self.high = check_number("low", low), check_number("high", high)
+        self.low, self.high = check_real("low", low), check_real("high", high)
         _ordered(self.low, self.high)
 
     def from_unit(self, u):
         return min(self.low + _unit(u) * (self.high - self.low), self.high)
 
     def to_unit(self, value):
-        return _unit((check_number("value", value) - self.low) / (self.high - self.low))
+        return _unit((check_real("value", value) - self.low) / (self.high - self.low))
 
     def __repr__(self):
         return f"Uniform({self.low!r}, {self.high!r})"
@@ -119,9 +110,8 @@ class LogUniform(Space):
     scale = "log"
 
     def __init__(self, low: float, high: float):
-        self.low, self.high = check_number("low", low), check_number("high", high)
-        if self.low <= 0:
-            raise ValueError(f"low must be > 0 for a log scale. Received: low={low!r}")
+        self.low = check_real("low", low, low=0, low_open=True, expected="a finite number > 0 (a log scale)")
+        self.high = check_real("high", high)
         _ordered(self.low, self.high)
         self._log_low, self._log_high = math.log(self.low), math.log(self.high)
 
@@ -131,9 +121,7 @@ class LogUniform(Space):
         return min(max(value, self.low), self.high)
 
     def to_unit(self, value):
-        value = check_number("value", value)
-        if value <= 0:
-            raise ValueError(f"value must be > 0 on a log scale. Received: value={value!r}")
+        value = check_real("value", value, low=0, low_open=True, expected="a finite number > 0 (a log scale)")
         return _unit((math.log(value) - self._log_low) / (self._log_high - self._log_low))
 
     def __repr__(self):
@@ -151,10 +139,9 @@ class OneMinusLogUniform(Space):
     scale = "one_minus_log"
 
     def __init__(self, low: float, high: float):
-        self.low, self.high = check_number("low", low), check_number("high", high)
+        self.low = check_real("low", low)
+        self.high = check_real("high", high, high=1, high_open=True, expected="a finite number < 1 (1 - beta > 0)")
         _ordered(self.low, self.high)
-        if self.high >= 1:
-            raise ValueError(f"high must be < 1 (1 - beta must be > 0). Received: high={high!r}")
         self._log_a, self._log_b = math.log1p(-self.low), math.log1p(-self.high)  # log(1 − β)
 
     def from_unit(self, u):
@@ -162,9 +149,7 @@ class OneMinusLogUniform(Space):
         return min(max(value, self.low), self.high)
 
     def to_unit(self, value):
-        value = check_number("value", value)
-        if value >= 1:
-            raise ValueError(f"value must be < 1. Received: value={value!r}")
+        value = check_real("value", value, high=1, high_open=True)
         return _unit((math.log1p(-value) - self._log_a) / (self._log_b - self._log_a))
 
     def __repr__(self):
@@ -179,10 +164,7 @@ class IntUniform(Space):
     """
 
     def __init__(self, low: int, high: int):
-        for name, value in (("low", low), ("high", high)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise TypeError(f"{name} must be an int. Received: {name}={value!r}")
-        self.low, self.high = int(low), int(high)
+        self.low, self.high = check_int("low", low, low=None), check_int("high", high, low=None)
         if not self.low <= self.high:
             raise ValueError(f"low must be <= high. Received: low={low!r}, high={high!r}")
 
@@ -194,7 +176,7 @@ class IntUniform(Space):
         return min(self.low + int(math.floor(_unit(u) * self._cells)), self.high)
 
     def to_unit(self, value):
-        return _unit((check_number("value", value) - self.low + 0.5) / self._cells)
+        return _unit((check_real("value", value) - self.low + 0.5) / self._cells)
 
     def _between(self, low, high):
         return IntUniform(low, high)
@@ -223,7 +205,7 @@ class Choice(Space):
         return self.options[int(rng.integers(len(self.options)))]
 
     def grid(self, n):
-        n = min(check_count("n", n), len(self.options))
+        n = min(check_int("n", n, low=1), len(self.options))
         if n == 1:
             return [self.options[(len(self.options) - 1) // 2]]
         picks = np.linspace(0, len(self.options) - 1, n).round().astype(int)
@@ -244,14 +226,6 @@ class Choice(Space):
 def same_value(a, b) -> bool:
     """Equal as JSON values (a tuple option equals the list it is read back as)."""
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def check_count(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int. Received: {name}={value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1. Received: {name}={value!r}")
-    return int(value)
 
 
 def check_space(space: Mapping[str, Any]) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def test_hyperparameters_are_validated(make, message):
 
 
 def test_hyperparameter_types_are_validated():
-    with pytest.raises(TypeError, match="beta_1 must be a real number"):
+    with pytest.raises(TypeError, match=r"beta_1 must be in \[0, 1\)\. Received: beta_1='0\.9'"):
         CourseAdam(beta_1="0.9")
 
 

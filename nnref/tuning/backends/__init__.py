@@ -22,40 +22,20 @@ driver's disk nor its environment): bind data to the trial function with
 """
 from __future__ import annotations
 
-import math
-
+from nnref._checks import check_choice, check_int, check_real
 from nnref.tuning.backends.process import ProcessBackend
 from nnref.tuning.backends.serial import SerialBackend
 
 BACKENDS = ("process", "ray", "serial")
 
 
-def check_time_limit(time_limit) -> float | None:
-    if time_limit is None:
-        return None
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)):
-        raise TypeError(f"time_limit must be a number of seconds or None. Received: time_limit={time_limit!r}")
-    if not (math.isfinite(time_limit) and time_limit > 0):
-        raise ValueError(f"time_limit must be > 0 seconds. Received: time_limit={time_limit!r}")
-    return float(time_limit)
-
-
-def check_workers(workers) -> int | None:
-    if workers is None:
-        return None
-    if isinstance(workers, bool) or not isinstance(workers, int):
-        raise TypeError(f"workers must be an int or None. Received: workers={workers!r}")
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1. Received: workers={workers!r}")
-    return workers
-
-
 def get_backend(backend: str = "process", *, workers: int | None = None,
                 time_limit: float | None = None, address: str | None = None):
     """A backend by name (see the module docstring), validated; use it as a context manager."""
-    workers, time_limit = check_workers(workers), check_time_limit(time_limit)
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}. Received: backend={backend!r}")
+    workers = check_int("workers", workers, low=1, allow_none=True)
+    time_limit = check_real("time_limit", time_limit, low=0, low_open=True, allow_none=True,
+                            expected="a finite number of seconds > 0")
+    check_choice("backend", backend, BACKENDS)
     if address is not None and backend != "ray":
         raise ValueError(f"address is only used by backend='ray'. Received: address={address!r}, "
                          f"backend={backend!r}")

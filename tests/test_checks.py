@@ -1,0 +1,183 @@
+"""nnref._checks: every check returns the canonical value or raises one message style."""
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from nnref._checks import (
+    CONVENTIONS, ArgumentTypeError, check_bool, check_choice, check_convention, check_float_dtype,
+    check_int, check_real, shown,
+)
+
+STYLE = re.compile(r"^(\w+) must be .+\. Received: \1=.+$", re.S)
+
+
+def _message(call):
+    with pytest.raises(ValueError) as info:        # ArgumentTypeError is a ValueError too
+        call()
+    assert STYLE.match(str(info.value)), str(info.value)
+    return str(info.value)
+
+
+def test_shown():
+    assert shown(1.5) == "1.5" and shown(np.float64(1.5)) == "1.5" and shown(np.int32(3)) == "3"
+    assert shown("a") == "'a'" and shown(None) == "None" and shown(np.True_) == "True"
+    assert shown(np.zeros((2, 3), np.float32)) == "array of shape (2, 3) and dtype float32"
+
+
+# ----------------------------------------------------------------------------- check_real
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(-10, 10), st.floats(0, 10),
+       st.booleans(), st.booleans())
+def test_check_real_accepts_exactly_the_interval(x, low, width, low_open, high_open):
+    high = low + width
+    inside = math.isfinite(x) and (x > low if low_open else x >= low) and (x < high if high_open else x <= high)
+    call = lambda: check_real("v", x, low=low, high=high, low_open=low_open, high_open=high_open)  # noqa: E731
+    if inside:
+        result = call()
+        assert type(result) is float and result == x
+    else:
+        message = _message(call)
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        assert message == f"v must be in {interval}. Received: v={x!r}"
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    (dict(low=0), "a finite number >= 0"), (dict(low=0, low_open=True), "a finite number > 0"),
+    (dict(high=1), "a finite number <= 1"), (dict(high=1, high_open=True), "a finite number < 1"),
+    (dict(), "a finite number"), (dict(low=0, high=1, high_open=True), "in [0, 1)"),
+])
+def test_check_real_says_the_whole_constraint_for_a_bad_value_and_a_bad_type(kwargs, expected):
+    for bad in (math.nan, math.inf, -math.inf):
+        assert _message(lambda: check_real("beta", bad, **kwargs)) == \
+            f"beta must be {expected}. Received: beta={bad!r}"
+    for bad in ("0.5", True, np.bool_(False), None, [0.5], 1j, np.array(0.5)):
+        with pytest.raises(ArgumentTypeError) as info:
+            check_real("beta", bad, **kwargs)
+        assert str(info.value) == f"beta must be {expected}. Received: beta={shown(bad)}"
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+
+
+def test_check_real_refuses_an_integer_beyond_float_range_with_its_message():
+    assert _message(lambda: check_real("v", 10**400, low=0)).startswith("v must be a finite number >= 0.")
+
+
+def test_check_real_takes_numpy_and_integers_and_returns_a_python_float():
+    assert check_real("v", np.float32(0.25)) == 0.25 and type(check_real("v", np.float32(0.25))) is float
+    assert check_real("v", np.int64(3), low=0) == 3.0 and type(check_real("v", 3)) is float
+
+
+def test_allow_none_and_expected():
+    assert check_real("t", None, allow_none=True) is None
+    assert check_int("w", None, low=1, allow_none=True) is None
+    assert _message(lambda: check_real("t", 0, low=0, low_open=True, allow_none=True)) == \
+        "t must be a finite number > 0 or None. Received: t=0"
+    assert _message(lambda: check_int("w", "2", low=1, allow_none=True)) == \
+        "w must be an integer >= 1 or None. Received: w='2'"
+    assert _message(lambda: check_real("p", 1.5, low=0, high=1, expected="a probability in [0, 1]")) == \
+        "p must be a probability in [0, 1]. Received: p=1.5"
+    _message(lambda: check_real("t", None))            # None refused unless allowed
+
+
+# ----------------------------------------------------------------------------- check_int
+@given(st.integers(-10**20, 10**20), st.integers(-5, 5))
+def test_check_int_accepts_exactly_integers_from_low(n, low):
+    if n >= low:
+        assert check_int("n", n, low=low) == n and type(check_int("n", n, low=low)) is int
+    else:
+        assert _message(lambda: check_int("n", n, low=low)) == \
+            f"n must be an integer >= {low}. Received: n={n}"
+
+
+@pytest.mark.parametrize("bad", [2.0, 2.5, "8", True, np.bool_(True), None, np.float64(1.0)])
+def test_check_int_refuses_non_integers_with_the_same_sentence(bad):
+    with pytest.raises(ArgumentTypeError) as info:
+        check_int("batch_size", bad, low=1)
+    assert str(info.value) == f"batch_size must be an integer >= 1. Received: batch_size={shown(bad)}"
+
+
+def test_check_int_bounds_and_numpy():
+    assert check_int("k", np.int64(4), low=1, high=4) == 4 and type(check_int("k", np.int8(4))) is int
+    assert _message(lambda: check_int("k", 5, low=1, high=4)) == \
+        "k must be an integer >= 1 and <= 4. Received: k=5"
+    assert check_int("k", -7, low=None) == -7
+    assert _message(lambda: check_int("k", 1.5, low=None)) == "k must be an integer. Received: k=1.5"
+
+
+# ----------------------------------------------------------------------------- bool, choice, dtype
+def test_check_bool():
+    assert check_bool("shuffle", np.True_) is True and check_bool("shuffle", False) is False
+    for bad in (0, 1, "no", None, np.array(True)):
+        with pytest.raises(ArgumentTypeError):
+            check_bool("shuffle", bad)
+    assert _message(lambda: check_bool("shuffle", "no")) == \
+        "shuffle must be True or False. Received: shuffle='no'"
+
+
+def test_check_choice():
+    assert check_choice("mode", "b", ("a", "b")) == "b"
+    assert _message(lambda: check_choice("mode", "c", ("a", "b"))) == \
+        "mode must be one of ('a', 'b'). Received: mode='c'"
+    _message(lambda: check_choice("mode", np.array(["a", "a"]), ("a", "b")))   # no ambiguous truth
+    _message(lambda: check_choice("k", True, (0, 1)))                         # a bool is not 1
+    assert _message(lambda: check_choice("m", "x", ["a"], expected="'a'")) == "m must be 'a'. Received: m='x'"
+
+
+def test_conventions_defined_once_and_checked():
+    assert CONVENTIONS == ("course", "keras")
+    for c in CONVENTIONS:
+        assert check_convention(c) == c
+    assert _message(lambda: check_convention("tf")) == \
+        "convention must be one of ('course', 'keras'). Received: convention='tf'"
+
+
+def test_check_float_dtype():
+    assert check_float_dtype("float32") == np.float32 and check_float_dtype(np.float64) == np.float64
+    for bad in ("float16", int, "nonsense", None):
+        if bad is None:           # np.dtype(None) is float64, as NumPy defines it
+            assert check_float_dtype(bad) == np.float64
+            continue
+        assert _message(lambda: check_float_dtype(bad)).startswith(
+            "dtype must be one of ('float32', 'float64'). Received: dtype=")
+
+
+# ----------------------------------------------------------------------------- used everywhere
+def test_one_definition_behind_the_old_names():
+    """The names other modules still import resolve to nnref._checks (not to copies)."""
+    import nnref._checks as checks
+    from nnref import data, schedules
+    from nnref.functional import optim
+    assert schedules._check_real is checks.check_real and schedules._check_int is checks.check_int
+    assert schedules._check_bool is checks.check_bool and schedules._check_choice is checks.check_choice
+    assert data.check_float_dtype is checks.check_float_dtype and data.FLOAT_DTYPES is checks.FLOAT_DTYPES
+    assert data.ArgumentTypeError is checks.ArgumentTypeError
+    assert tuple(optim.CONVENTIONS) == CONVENTIONS     # still its own tuple there: must agree
+
+
+def _public_edge_calls():
+    from nnref import augment, data, ewa, gradcheck, regularizers, schedules
+    from nnref.tuning import LogUniform, RandomSearch, Uniform
+    from nnref.tuning.backends import get_backend
+    x = np.zeros((4, 2))
+    return [
+        lambda: ewa.EWA(1.5), lambda: ewa.ewa([1.0], 0.9, bias_correction="yes"),
+        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.update_lr(0.1, 1.5, 1.0),
+        lambda: schedules.ExponentialDecay(0.1, 1, 0.5, convention="tf"),
+        lambda: regularizers.L2(-1), lambda: regularizers.L1("0.1"), lambda: regularizers.L1L2(convention=1),
+        lambda: data.one_hot(np.array([0, 1]), 0), lambda: data.num_batches(4, 2.0),
+        lambda: data.train_val_split(x, None, 1.0), lambda: next(data.batches(x, batch_size=0)),
+        lambda: data.scale_images(np.zeros((1, 2, 2, 3), np.uint8), dtype="float16"),
+        lambda: augment.RandomAugment(flip=2), lambda: augment.RandomAugment(max_degrees=None),
+        lambda: augment.rotate(np.zeros((1, 2, 2, 1)), 10, fill_mode="wrap"),
+        lambda: gradcheck.numerical_gradient(lambda: 0.0, x, epsilon=0),
+        lambda: Uniform("a", 1), lambda: LogUniform(0, 1), lambda: LogUniform(1e-4, 1).grid(0),
+        lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=0, metric="m"),
+        lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=2, metric="m", seed=-1),
+        lambda: get_backend(workers=0), lambda: get_backend(time_limit=True), lambda: get_backend("threads"),
+    ]
+
+
+@pytest.mark.parametrize("call", _public_edge_calls())
+def test_every_migrated_check_speaks_one_style(call):
+    _message(call)
