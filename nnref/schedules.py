@@ -40,11 +40,6 @@ import math
 import numpy as np
 
 from nnref._checks import check_bool, check_choice, check_convention, check_int, check_real
-# aliases kept for nnref.optimizers; remove when it imports nnref._checks
-from nnref._checks import (  # noqa: F401
-    check_bool as _check_bool, check_choice as _check_choice, check_int as _check_int,
-    check_real as _check_real,
-)
 
 UNITS = ("step", "epoch")
 

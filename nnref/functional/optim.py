@@ -47,9 +47,9 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import _fast, backend
+from nnref._checks import CONVENTIONS, check_convention  # noqa: F401  (CONVENTIONS: re-exported)
 from nnref.functional import replay, rules
 
-CONVENTIONS = ("course", "keras")
 
 
 def keras_constant(value, dtype):
@@ -80,13 +80,6 @@ def _apply(rule, updated, grad, consts, work, extras=False):
                 loop(*(a.reshape(-1) for a in (*updated, grad)), tuple(map(dtype, consts)))
             return None
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
-
-
-def _check_convention(convention):
-    if convention not in CONVENTIONS:
-        raise ValueError(
-            f"convention must be one of {CONVENTIONS}. Received: convention={convention!r}"
-        )
 
 
 def ema_update(average, value, beta, *, work=None):
@@ -141,7 +134,7 @@ def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nes
         nesterov: use Nesterov's look-ahead step.
         work: 2 arrays.
     """
-    _check_convention(convention)
+    check_convention(convention)
     lr, beta = float(lr), float(beta)
     if convention == "course":
         rule = rules.nesterov_course if nesterov else rules.momentum_course
@@ -167,7 +160,7 @@ def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, wor
 
     ``work``: 2 arrays.
     """
-    _check_convention(convention)
+    check_convention(convention)
     rho = float(rho)
     rule = rules.rmsprop_course if convention == "course" else rules.rmsprop_keras
     _apply(rule, (param, s), grad, (float(lr), rho, 1.0 - rho, float(epsilon)), work)
@@ -188,7 +181,7 @@ def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *
 
     The starting value of ``accumulator`` is the caller's (Keras: float32(0.1)). ``work``: 2 arrays.
     """
-    _check_convention(convention)
+    check_convention(convention)
     rule = rules.adagrad_course if convention == "course" else rules.adagrad_keras
     _apply(rule, (param, accumulator), grad, (float(lr), float(epsilon)), work)
 
@@ -210,7 +203,7 @@ def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
     (Negation is exact, so where the minus sign is applied does not change a bit.)
     ``work``: 2 arrays.
     """
-    _check_convention(convention)
+    check_convention(convention)
     rho = float(rho)
     rule = rules.adadelta_course if convention == "course" else rules.adadelta_keras
     _apply(rule, (param, accum_grad, accum_delta), grad,
@@ -244,7 +237,7 @@ def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="c
         course's ``update_parameters_with_adam`` returns them as ``v_corrected``/``s_corrected``);
         otherwise ``None`` (``"keras"`` never forms m̂ and v̂).
     """
-    _check_convention(convention)
+    check_convention(convention)
     t = int(t)
     lr, beta_1, beta_2, epsilon = float(lr), float(beta_1), float(beta_2), float(epsilon)
     if convention == "course":

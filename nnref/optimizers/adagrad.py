@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nnref.functional import optim
 from nnref.optimizers.base import Optimizer
-from nnref.schedules import _check_real
+from nnref._checks import check_real as _check_real
 
 
 class Adagrad(Optimizer):

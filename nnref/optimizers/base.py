@@ -12,10 +12,9 @@ import numbers
 
 import numpy as np
 
-from nnref.functional.optim import CONVENTIONS
-from nnref.schedules import (
-    LearningRateSchedule, _check_choice, _check_int, _check_real, deserialize, serialize,
-)
+from nnref._checks import CONVENTIONS
+from nnref._checks import check_choice as _check_choice, check_int as _check_int, check_real as _check_real
+from nnref.schedules import LearningRateSchedule, deserialize, serialize
 
 
 class Optimizer:
