@@ -25,17 +25,21 @@ NOT_RUN = {
     'python -m pip install ".[cli]" && nnref train':
         "installs the package; CI's .ci/run installs it, and nnref train signs is below",
     'python -m pip install -e ".[all]" && python -m pytest': "this very test suite (.ci/run runs it)",
-    "nnref train signs": "100 epochs on SIGNS; tests/training covers the command",
-    "nnref train signs --epochs 1500 --batchnorm --dropout 0.1 --l2 0.5 --shuffle --dtype float32":
-        "1500 epochs; each option is tested in tests/training",
-    "nnref train catvnoncat": "2500 epochs; tests/training covers the cat model",
-    "nnref tune signs --trials 20 --workers 2 --epochs 25 [--backend ray] [--search coarse-to-fine]":
-        "20 SIGNS trials (minutes); the tuning tests run it with few trials and epochs",
+    "nnref train signs": "100 epochs on SIGNS; tests/training/test_train_cli.py runs it with "
+                         "fewer epochs",
+    "nnref train signs --epochs 1500 --batchnorm --dropout 0.1 --l2 0.5 --shuffle "
+    "--dtype float32": "1500 epochs; tests/training/test_train_cli.py runs these options",
+    "nnref train catvnoncat": "2500 epochs (about a minute); tests/training/test_train_cli.py "
+                              "runs the command on a folder without the files",
+    "nnref tune signs --trials 20 --workers 2 --epochs 25 [--backend ray] "
+    "[--search coarse-to-fine]": "20 SIGNS trials (minutes); tests/test_tuning_signs.py runs it "
+                                 "with few trials and epochs",
     "nnref grade hw.ipynb --assignment c1w4_deep_nn --results results.json":
         "names a student's file; tests/grading grades the course's notebooks",
     "nnref grade submissions/ --assignment c1w4_deep_nn --workers 2 --output-dir graded/":
         "names a folder of submissions; tests/grading covers folder mode",
-    "nnref check my_notebook.ipynb": "names a student's notebook; tests/test_check.py covers it",
+    "nnref check my_notebook.ipynb": "names a student's notebook; tests/test_check.py checks a "
+                                     "file through the sandbox",
 }
 
 

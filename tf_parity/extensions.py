@@ -22,7 +22,7 @@ extension here.
 
 Every hyperparameter enters the graph as ``tf.constant(value, variable.dtype)``, i.e. rounded once
 to the variable's dtype, as NumPy rounds a Python float. (Keras's ``ops.cast(0.9, "float64")``
-goes through float32 first and would give 0.8999999761581421: see KERAS_FACTS.md.) The bias
+goes through float32 first and would give 0.8999999761581421: see docs/keras-facts.md.) The bias
 corrections 1 − β^t are computed in float64, as the course's NumPy code computes ``beta1**t``,
 then rounded to the variable's dtype.
 
