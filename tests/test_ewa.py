@@ -57,8 +57,8 @@ def test_bias_correction_fixes_the_start():
     # Uncorrected, the first days are far below the temperatures (v0 = 0); corrected, they are not.
     theta = temperatures()
     raw, corrected = ewa(theta, 0.98), ewa(theta, 0.98, bias_correction=True)
-    assert raw[0] == pytest.approx(0.02 * theta[0], rel=1e-15)
-    assert corrected[0] == pytest.approx(theta[0], rel=1e-15)
+    assert raw[0] == pytest.approx(0.02 * theta[0], rel=1e-15, abs=0)
+    assert corrected[0] == pytest.approx(theta[0], rel=1e-15, abs=0)
     assert np.all(np.abs(corrected[:10] - theta[:10].mean()) < 20)
     # late in the year the correction factor 1 − 0.98^t is 1 to within 1e-3
     np.testing.assert_allclose(raw[-20:], corrected[-20:], rtol=1e-3)

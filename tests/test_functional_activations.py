@@ -14,7 +14,7 @@ from nnref import gradcheck
 from nnref.functional import activations as A
 
 NAMES = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax"]
-GRADCHECK_THRESHOLD = 1e-7   # the course's criterion, float64
+GRADCHECK_THRESHOLD = 1e-7   # the course notebook: "small (say less than 10⁻⁷)"; its code flags > 2e-7
 
 shapes = st.tuples(st.integers(1, 6), st.integers(2, 6))
 seeds = st.integers(0, 2**32 - 1)
@@ -113,6 +113,14 @@ def test_relu_backward_is_zero_at_the_kink():
                                   [[0.0, 0.0, 5.0]])
 
 
+def test_leaky_relu_backward_is_the_slope_at_the_kink():
+    """At z = 0 the gradient is the slope, as Keras's (TensorFlow's LeakyReluGrad passes da only
+    where z > 0: tf.GradientTape gives [0.2, 0.2, 1] for keras.activations.leaky_relu at −1, 0, 1)."""
+    z = np.array([[-1.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(
+        A.leaky_relu_backward(np.array([[5.0, 5.0, 5.0]]), z, A.leaky_relu(z)), [[1.0, 1.0, 5.0]])
+
+
 @settings(max_examples=25, deadline=None)
 @given(shape=shapes, seed=seeds)
 def test_softmax_matches_definition_and_explicit_jacobian(shape, seed):
@@ -127,6 +135,7 @@ def test_softmax_matches_definition_and_explicit_jacobian(shape, seed):
     dz = A.softmax_backward(G, z, a)
     for r in range(shape[0]):
         J = np.diag(a[r]) - np.outer(a[r], a[r])
+        # rtol 1e-10: Jᵀ·G and a ⊙ (G − Σ G·a) add different terms that cancel where G ⊥ a
         np.testing.assert_allclose(dz[r], J.T @ G[r], rtol=1e-10, atol=1e-15)
 
 

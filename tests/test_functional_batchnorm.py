@@ -4,7 +4,7 @@ running statistics, the momentum update and Bessel's correction."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nnref import gradcheck
@@ -47,20 +47,33 @@ def test_training_forward_matches_textbook(m, n, seed):
 
 @settings(max_examples=25, deadline=None)
 @given(m=batch_gc, n=width, seed=seeds)
+@example(m=7, n=1, seed=16741)     # dγ = 1.7e-4 from terms of order 1: relative difference 1.26e-7
+@example(m=7, n=1, seed=10723)     # dγ = −4.5e-5: relative difference 2.03e-7
 def test_backward_matches_numerical_gradient(m, n, seed):
     rng = np.random.default_rng(seed)
     x, gamma, beta = draw(rng, m, n)
     G = rng.standard_normal((m, n))               # random upstream gradient
-    _, _, _, cache = batchnorm_forward(x, gamma, beta, EPS)
+    out, _, _, cache = batchnorm_forward(x, gamma, beta, EPS)
     dx, dgamma, dbeta = batchnorm_backward(G, cache)
     assert (dx.shape, dgamma.shape, dbeta.shape) == ((m, n), (n,), (n,))
 
     def f():
         return float(np.sum(batchnorm_forward(x, gamma, beta, EPS)[0] * G))
 
-    for r in gradcheck.check_gradients(f, [x, gamma, beta], [dx, dgamma, dbeta],
-                                       epsilon=GRADCHECK_STEP, names=["dx", "dgamma", "dbeta"]):
-        assert r.relative_difference < GRADCHECK_THRESHOLD, r
+    # The bound follows the conditioning. The centred difference errs by its rounding, about
+    # u·F/h per coordinate, where F = Σ|out ⊙ G| is the size of the terms f adds (f's own
+    # rounding scales with them, not with f or with the gradient). A relative bound alone fails
+    # when a gradient is a nearly cancelling sum: dγ = Σ_i G_i·x̂_i can be 1e-4 from terms of
+    # order 1, and u·F/h ≈ 1e-10 is then 1e-6 of it. So the difference may be 1e-7 of the
+    # gradients' norms plus that rounding floor (√k for k coordinates); a wrong formula misses
+    # by a relative O(1), 1e5 times more than the floor. Measured over 45,000 cases (seeds 0..1499,
+    # m 3..8, n 1..5, and the examples above): at most 0.49 of this bound.
+    floor = np.finfo(np.float64).eps / 2 * np.sum(np.abs(out * G)) / GRADCHECK_STEP
+    for name, param, grad in (("dx", x, dx), ("dgamma", gamma, dgamma), ("dbeta", beta, dbeta)):
+        numerical = gradcheck.numerical_gradient(f, param, GRADCHECK_STEP)
+        difference = np.linalg.norm(grad - numerical)
+        scale = np.linalg.norm(grad) + np.linalg.norm(numerical)
+        assert difference <= GRADCHECK_THRESHOLD * scale + np.sqrt(grad.size) * floor, name
 
 
 def staged_backward(dout, x, gamma, eps):

@@ -78,7 +78,7 @@ def test_dense_gradients_include_the_penalty_gradients():
     np.testing.assert_allclose(penal.grads[0], plain.grads[0] + 2 * 0.5 * penal.kernel, rtol=1e-15, atol=0)
     np.testing.assert_allclose(penal.grads[1], plain.grads[1] + 2 * 0.5 * penal.bias, rtol=1e-15, atol=0)
     penalty = 0.5 * (np.sum(penal.kernel ** 2) + np.sum(penal.bias ** 2))
-    assert penal.regularization_loss() == pytest.approx(penalty, rel=1e-14)
+    assert penal.regularization_loss() == pytest.approx(penalty, rel=1e-14, abs=0)
     assert plain.regularization_loss() == 0.0
 
 

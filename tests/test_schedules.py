@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import course_function
 
 from nnref import schedules
 from nnref.schedules import (
@@ -13,39 +14,18 @@ from nnref.schedules import (
 STEPS = [0, 1, 2, 3, 7, 10, 99, 100, 101, 999, 1000, 1001, 12345]
 
 
-def course_update_lr(learning_rate0, epoch_num, decay_rate):
-    """The course's update_lr, as written in the course."""
-    learning_rate = 1 / (1 + decay_rate * epoch_num) * learning_rate0
-    return learning_rate
-
-
-def course_schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
-    """The course's schedule_lr_decay, as written in the course."""
-    learning_rate = 1 / (1 + decay_rate * np.floor(epoch_num / time_interval)) * learning_rate0
-    return learning_rate
-
-
 # ---------------------------------------------------------------- hand-computed values
 
 def test_course_functions_by_hand():
     assert update_lr(0.5, 0, 1) == 0.5
-    assert update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15)          # 0.1666...
+    assert update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15, abs=0)          # 0.1666...
     # ⌊10/100⌋ = 0: 0.5;  ⌊100/100⌋ = 1: 0.5/1.3 = 0.384615...
     assert schedule_lr_decay(0.5, 10, 0.3, time_interval=100) == 0.5
     assert schedule_lr_decay(0.5, 100, 0.3, time_interval=100) == pytest.approx(0.5 / 1.3,
-                                                                                 rel=1e-15)
+                                                                                 rel=1e-15, abs=0)
     assert schedule_lr_decay(0.5, 999, 1.0) == 0.5                            # ⌊999/1000⌋ = 0
-    assert exponential_lr_decay(0.2, 2) == pytest.approx(0.2 * 0.9025, rel=1e-15)  # 0.95² = 0.9025
-    assert inverse_sqrt_lr_decay(0.2, 4, k=0.5) == pytest.approx(0.05, rel=1e-15)  # 0.5/√4·0.2
-
-
-def test_course_functions_are_bit_identical_to_the_course():
-    for epoch in STEPS:
-        for lr0, rate in [(0.1, 1.0), (0.0075, 0.3), (0.5, 0.01)]:
-            assert update_lr(lr0, epoch, rate) == course_update_lr(lr0, epoch, rate)
-            for interval in (1, 7, 1000):
-                assert (schedule_lr_decay(lr0, epoch, rate, interval)
-                        == course_schedule_lr_decay(lr0, epoch, rate, interval))
+    assert exponential_lr_decay(0.2, 2) == pytest.approx(0.2 * 0.9025, rel=1e-15, abs=0)  # 0.95² = 0.9025
+    assert inverse_sqrt_lr_decay(0.2, 4, k=0.5) == pytest.approx(0.05, rel=1e-15, abs=0)  # 0.5/√4·0.2
 
 
 def test_keras_inverse_time_decay_is_float32():
@@ -67,9 +47,9 @@ def test_inverse_time_decay_closed_form(staircase, lr0, decay_steps, rate):
     keras = InverseTimeDecay(lr0, decay_steps, rate, staircase, convention="keras")
     for i in STEPS:
         p = math.floor(i / decay_steps) if staircase else i / decay_steps
-        assert course(i) == pytest.approx(lr0 / (1 + rate * p), rel=1e-15)
+        assert course(i) == pytest.approx(lr0 / (1 + rate * p), rel=1e-15, abs=0)
         # float32: a few roundings of relative size 2⁻²⁴ each
-        assert keras(i) == pytest.approx(lr0 / (1 + rate * p), rel=4e-7)
+        assert keras(i) == pytest.approx(lr0 / (1 + rate * p), rel=4e-7, abs=0)
         assert keras(i) == float(np.float32(keras(i)))   # a float32 number
 
 
@@ -81,8 +61,8 @@ def test_exponential_decay_closed_form(staircase, lr0, decay_steps, rate):
     for i in STEPS[:9]:
         p = math.floor(i / decay_steps) if staircase else i / decay_steps
         want = lr0 * math.exp(p * math.log(rate))
-        assert course(i) == pytest.approx(want, rel=1e-13)  # pow vs exp·log: ~p ulps apart
-        assert keras(i) == pytest.approx(want, rel=2e-5)    # float32 pow of a float32 p ~ 100
+        assert course(i) == pytest.approx(want, rel=1e-13, abs=0)  # pow vs exp·log: ~p ulps apart
+        assert keras(i) == pytest.approx(want, rel=2e-5, abs=0)    # float32 pow of a float32 p ~ 100
 
 
 def test_exponential_decay_is_the_lectures_rule():
@@ -102,10 +82,27 @@ def test_inverse_sqrt_decay_counts_the_lectures_epochs_from_one():
         inverse_sqrt_lr_decay(0.2, 0)
 
 
-def test_update_lr_and_schedule_lr_decay_are_inverse_time_decay():
-    for i in STEPS:
-        assert update_lr(0.1, i, 0.5) == InverseTimeDecay(0.1, 1, 0.5)(i)
-        assert schedule_lr_decay(0.1, i, 0.5, 10) == InverseTimeDecay(0.1, 10, 0.5, True)(i)
+def test_update_lr_and_schedule_lr_decay_equal_the_courses_code(course_dir):
+    """Against the course's own ``update_lr`` / ``schedule_lr_decay`` (its notebook's code), bit for
+    bit, both the course functions and the InverseTimeDecay schedules they stand for."""
+    course_update_lr = course_function(course_dir, "c2w2_optimization", "update_lr")
+    course_schedule = course_function(course_dir, "c2w2_optimization", "schedule_lr_decay")
+    for lr0, rate in [(0.1, 1.0), (0.0075, 0.3), (0.5, 0.01), (0.0123, 0.017)]:
+        for i in STEPS:
+            want = course_update_lr(lr0, i, rate)
+            assert update_lr(lr0, i, rate) == InverseTimeDecay(lr0, 1, rate)(i) == want
+            for interval in (1, 7, 10, 1000):
+                want = course_schedule(lr0, i, rate, interval)
+                assert (schedule_lr_decay(lr0, i, rate, interval)
+                        == InverseTimeDecay(lr0, interval, rate, True)(i) == want)
+
+
+def test_update_lr_and_schedule_lr_decay_give_the_courses_expected_values():
+    # public_tests.py (c2w2): update_lr(0.5, 2, 1) is 0.16666666666666666; schedule_lr_decay(0.5,
+    # 100, 1, 100) is 0.25 and (0.5, 10, 1, 100) is 0.5. Here exactly: 1/3·0.5 rounds once.
+    assert update_lr(0.5, 2, 1) == 0.16666666666666666
+    assert schedule_lr_decay(0.5, 100, 1, 100) == 0.25
+    assert schedule_lr_decay(0.5, 10, 1, 100) == 0.5
 
 
 # ---------------------------------------------------------------- units, config, bad input

@@ -39,10 +39,10 @@ def test_course_step_by_hand():
     w = np.array([1.0])
     opt = Adadelta(rho=0.75)
     opt.apply_gradients([(np.array([2.0]), w)])
-    assert w[0] == pytest.approx(0.99800000099999925, rel=1e-15)
+    assert w[0] == pytest.approx(0.99800000099999925, rel=1e-15, abs=0)
     eg2, edx2 = opt.variables
     assert eg2[0] == 1.0
-    assert edx2[0] == pytest.approx(0.25 * 0.00199999900000075 ** 2, rel=1e-12)
+    assert edx2[0] == pytest.approx(0.25 * 0.00199999900000075 ** 2, rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

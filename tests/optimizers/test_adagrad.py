@@ -33,9 +33,9 @@ def test_course_steps_by_hand():
     w = np.array([1.0])
     opt = Adagrad(learning_rate=0.1, epsilon=0.0)
     opt.apply_gradients([(np.array([2.0]), w)])
-    assert w[0] == pytest.approx(0.9, rel=1e-15)
+    assert w[0] == pytest.approx(0.9, rel=1e-15, abs=0)
     opt.apply_gradients([(np.array([1.5]), w)])
-    assert w[0] == pytest.approx(0.84, rel=1e-15)
+    assert w[0] == pytest.approx(0.84, rel=1e-15, abs=0)
     assert opt.variables[0][0] == 6.25
 
 
@@ -45,7 +45,7 @@ def test_keras_step_by_hand():
     opt = Adagrad(learning_rate=0.1, initial_accumulator_value=0.0, epsilon=5.0,
                   convention="keras")
     opt.apply_gradients([(np.array([2.0]), w)])
-    assert w[0] == pytest.approx(1 - 0.2 / 3, rel=1e-15)
+    assert w[0] == pytest.approx(1 - 0.2 / 3, rel=1e-15, abs=0)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

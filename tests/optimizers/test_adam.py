@@ -1,6 +1,7 @@
 """Adam in the course's and Keras's conventions."""
 import numpy as np
 import pytest
+from conftest import course_function
 
 from nnref.optimizers import Adam
 
@@ -48,11 +49,34 @@ def keras_reference(params, grads, lr, b1, b2, eps, round_betas=True):
 # ---------------------------------------------------------------- hand-computed steps
 
 def test_course_first_step_by_hand():
-    # t = 1: m̂ = g and v̂ = g², so w = 1 − α·g/(|g| + ε) = 1 − 0.1·0.5/0.50000001
-    #        = 1 − 0.1·(1 − 2e-8 + 4e-16) = 0.900000002 (to 4e-17)
+    # t = 1: m̂ = g and v̂ = g², so w = 1 − α·g/(√v̂ + ε) = 1 − α·g/(|g| + ε). With g = 1e-4 and
+    # ε = 1e-8: 1 − 0.1/1.0001 = 0.90000999900009999000... (ε inside the root, √(g² + ε), would
+    # give 1 − 0.1·1e-4/1.414e-4 = 0.929; at g = 0.5 the two forms agree to 1e-16, since
+    # √(g² + ε) ≈ |g| + ε/(2|g|)). abs=1e-16: one ulp at 0.9 (0.1, 1e-4, 1e-8 are rounded inputs).
     w = np.array([1.0])
-    Adam(learning_rate=0.1).apply_gradients([(np.array([0.5]), w)])
-    assert w[0] == pytest.approx(0.900000002, abs=1e-16)
+    Adam(learning_rate=0.1).apply_gradients([(np.array([1e-4]), w)])
+    assert w[0] == pytest.approx(0.90000999900009999, abs=1e-16)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_course_convention_equals_the_courses_own_code(dtype, course_dir):
+    """Against ``update_parameters_with_adam`` as the course's notebook defines it, bit for bit."""
+    course_adam = course_function(course_dir, "c2w2_optimization", "update_parameters_with_adam")
+    rng = np.random.default_rng(7)
+    shapes = {"W1": (4, 3), "b1": (4, 1), "W2": (1, 4), "b2": (1, 1)}
+    parameters = {k: rng.standard_normal(s).astype(dtype) for k, s in shapes.items()}
+    ws = [parameters[k].copy() for k in shapes]
+    v = {f"d{k}": np.zeros(s, dtype) for k, s in shapes.items()}
+    s = {f"d{k}": np.zeros(s, dtype) for k, s in shapes.items()}
+    opt = Adam(learning_rate=0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-3)
+    for t in range(1, 9):
+        grads = {f"d{k}": (rng.standard_normal(sh) * 10.0 ** rng.integers(-4, 1)).astype(dtype)
+                 for k, sh in shapes.items()}
+        parameters, v, s, _, _ = course_adam(parameters, grads, v, s, t, 0.02, 0.8, 0.99, 1e-3)
+        opt.apply_gradients(zip([grads[f"d{k}"] for k in shapes], ws))
+    for k, w in zip(shapes, ws):
+        assert w.dtype == parameters[k].dtype == dtype
+        np.testing.assert_array_equal(w, parameters[k])
 
 
 @pytest.mark.parametrize("convention, epsilon, expected", [
@@ -68,7 +92,7 @@ def test_first_step_by_hand(convention, epsilon, expected):
     w = np.array([1.0])
     opt = Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, epsilon=epsilon, convention=convention)
     opt.apply_gradients([(np.array([0.5]), w)])
-    assert w[0] == pytest.approx(expected, rel=1e-15)
+    assert w[0] == pytest.approx(expected, rel=1e-15, abs=0)
     m, v = opt.variables
     assert (m[0], v[0]) == (0.25, 0.0625)
 
@@ -82,7 +106,7 @@ def test_second_course_step_by_hand():
     opt = Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, epsilon=0.0)
     for g in (0.5, 1.0):
         opt.apply_gradients([(np.array([g]), w)])
-    assert w[0] == pytest.approx(0.9 - 0.1 * (5 / 6) / (19 / 28) ** 0.5, rel=1e-15)
+    assert w[0] == pytest.approx(0.9 - 0.1 * (5 / 6) / (19 / 28) ** 0.5, rel=1e-15, abs=0)
 
 
 # ---------------------------------------------------------------- multi-step against the formula

@@ -1,47 +1,23 @@
 """The kernels reproduce the course's own NumPy code bit for bit (nnref.course relies on it).
 
-The three functions below are the course's ``update_parameters_with_gd``,
-``update_parameters_with_momentum`` and ``update_parameters_with_adam``, as written in the
-course (dicts of ``W{l}``/``b{l}``, out-of-place updates).
+The course's ``update_parameters_with_gd``, ``update_parameters_with_momentum`` and
+``update_parameters_with_adam`` are taken from its notebook at test time (the ``course`` fixture).
 """
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
+from conftest import course_function
 
 from nnref.functional import optim
 
 
-def course_gd(parameters, grads, learning_rate):
-    L = len(parameters) // 2
-    for l in range(1, L + 1):
-        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
-        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
-    return parameters
-
-
-def course_momentum(parameters, grads, v, beta, learning_rate):
-    L = len(parameters) // 2
-    for l in range(1, L + 1):
-        for p in ("W", "b"):
-            key = "d" + p + str(l)
-            v[key] = beta * v[key] + (1 - beta) * grads[key]
-            parameters[p + str(l)] = parameters[p + str(l)] - learning_rate * v[key]
-    return parameters, v
-
-
-def course_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
-                epsilon=1e-8):
-    L = len(parameters) // 2
-    v_corrected, s_corrected = {}, {}
-    for l in range(1, L + 1):
-        for p in ("W", "b"):
-            key = "d" + p + str(l)
-            v[key] = beta1 * v[key] + (1 - beta1) * grads[key]
-            v_corrected[key] = v[key] / (1 - beta1 ** t)
-            s[key] = beta2 * s[key] + (1 - beta2) * np.power(grads[key], 2)
-            s_corrected[key] = s[key] / (1 - beta2 ** t)
-            parameters[p + str(l)] = parameters[p + str(l)] - learning_rate * v_corrected[
-                key] / (np.sqrt(s_corrected[key]) + epsilon)
-    return parameters, v, s, v_corrected, s_corrected
+@pytest.fixture(scope="module")
+def course(course_dir):
+    """The course's own update functions, from its notebook (read at test time)."""
+    names = ("update_parameters_with_gd", "update_parameters_with_momentum",
+             "update_parameters_with_adam")
+    return SimpleNamespace(**{n: course_function(course_dir, "c2w2_optimization", n) for n in names})
 
 
 def course_problem(dtype, steps, seed=5):
@@ -61,12 +37,12 @@ def zeros_like_grads(params):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_gd_kernel_is_the_course_code(dtype):
+def test_gd_kernel_is_the_course_code(dtype, course):
     params, grads = course_problem(dtype, 5)
     ours = {k: w.copy() for k, w in params.items()}
     theirs = {k: w.copy() for k, w in params.items()}
     for g in grads:
-        theirs = course_gd(theirs, g, 0.0075)
+        theirs = course.update_parameters_with_gd(theirs, g, 0.0075)
         for k in ours:
             optim.sgd_update(ours[k], g["d" + k], 0.0075)
     for k in ours:
@@ -75,12 +51,12 @@ def test_gd_kernel_is_the_course_code(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_momentum_kernel_is_the_course_code(dtype):
+def test_momentum_kernel_is_the_course_code(dtype, course):
     params, grads = course_problem(dtype, 6)
     ours, v_ours = {k: w.copy() for k, w in params.items()}, zeros_like_grads(params)
     theirs, v_theirs = {k: w.copy() for k, w in params.items()}, zeros_like_grads(params)
     for g in grads:
-        theirs, v_theirs = course_momentum(theirs, g, v_theirs, 0.9, 0.0075)
+        theirs, v_theirs = course.update_parameters_with_momentum(theirs, g, v_theirs, 0.9, 0.0075)
         for k in ours:
             optim.momentum_update(ours[k], g["d" + k], v_ours["d" + k], 0.0075, 0.9)
     for k in ours:
@@ -89,14 +65,14 @@ def test_momentum_kernel_is_the_course_code(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_adam_kernel_is_the_course_code(dtype):
+def test_adam_kernel_is_the_course_code(dtype, course):
     params, grads = course_problem(dtype, 6)
     ours = {k: w.copy() for k, w in params.items()}
     m, v = zeros_like_grads(params), zeros_like_grads(params)
     theirs = {k: w.copy() for k, w in params.items()}
     v_c, s_c = zeros_like_grads(params), zeros_like_grads(params)
     for t, g in enumerate(grads, start=1):
-        theirs, v_c, s_c, v_corr, s_corr = course_adam(theirs, g, v_c, s_c, t, 0.01)
+        theirs, v_c, s_c, v_corr, s_corr = course.update_parameters_with_adam(theirs, g, v_c, s_c, t, 0.01)
         for k in ours:
             key = "d" + k
             m_hat, v_hat = optim.adam_update(ours[k], g[key], m[key], v[key], t, 0.01, 0.9,

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import require_module
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+tf = require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref.course import c2w3_tensorflow as t3  # noqa: E402
 from tf_parity import course_c2w3 as tfc  # noqa: E402
@@ -57,8 +58,9 @@ def test_course_initialization_shapes_and_scale():
     w1 = params["W1"].numpy()
     assert w1.dtype == np.float32
     # GlorotNormal: truncated normal of std √(2/(25 + 12288)); nnref draws the same distribution.
-    assert np.std(w1) == pytest.approx(np.sqrt(2 / (25 + 12288)), rel=0.01)   # sampling error ~0.13 %
-    assert np.std(t3.initialize_parameters()["W1"]) == pytest.approx(np.std(w1), rel=0.02)
+    assert np.std(w1) == pytest.approx(np.sqrt(2 / (25 + 12288)), rel=0.01, abs=0)   # sampling error ~0.13 %
+    # two independent draws of 307,200 weights, each ~0.13 % from σ: 2 % only says "the same law"
+    assert np.std(t3.initialize_parameters()["W1"]) == pytest.approx(np.std(w1), rel=0.02, abs=0)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -71,7 +73,7 @@ def test_forward_and_total_loss_agree(signs_course, dtype):
     rtol = 1e-12 if dtype == "float64" else 1e-5
     np.testing.assert_allclose(Z3, Z3_tf.numpy(), rtol=rtol, atol=rtol * np.max(np.abs(Z3)))
     loss, loss_tf = t3.compute_total_loss(Z3, Y), tfc.compute_total_loss(Z3_tf, tf.constant(Y)).numpy()
-    assert loss == pytest.approx(loss_tf, rel=rtol)
+    assert loss == pytest.approx(loss_tf, rel=rtol, abs=0)
 
 
 @pytest.mark.slow

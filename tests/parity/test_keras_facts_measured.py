@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import require_module
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+tf = require_module("tensorflow")
+keras = require_module("keras")
 
 pytestmark = pytest.mark.tf
 

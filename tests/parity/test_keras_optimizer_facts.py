@@ -6,9 +6,10 @@ the facts list are shown to matter: the same formula without them misses Keras b
 """
 import numpy as np
 import pytest
+from conftest import require_module
 
-tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+tf = require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref import optimizers, schedules  # noqa: E402
 
@@ -83,7 +84,7 @@ def test_keras_convention_defaults_are_kerass(case):
     keras_config, nnref_config = keras_cls().get_config(), nnref_cls(convention="keras").get_config()
     for key, value in nnref_config.items():
         if key in keras_config and key != "name":
-            assert value == pytest.approx(keras_config[key], rel=1e-7), key  # Keras stores floats as given
+            assert value == pytest.approx(keras_config[key], rel=1e-7, abs=0), key  # Keras stores floats as given
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -194,7 +195,7 @@ def test_schedule_lr_decay_is_kerass_staircase_inverse_time_decay():
         0.01, decay_steps=100, decay_rate=0.3, staircase=True)
     for epoch in range(0, 1000, 50):
         course = schedules.schedule_lr_decay(0.01, epoch, 0.3, time_interval=100)
-        assert float(keras_schedule(epoch)) == pytest.approx(course, rel=2e-7)  # float32
+        assert float(keras_schedule(epoch)) == pytest.approx(course, rel=2e-7, abs=0)  # float32
 
 
 def test_optimizer_evaluates_the_schedule_as_keras_does():

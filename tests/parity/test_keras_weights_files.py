@@ -5,10 +5,11 @@ from __future__ import annotations
 import h5py
 import numpy as np
 import pytest
+from conftest import require_module
 
 pytestmark = pytest.mark.tf
-pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref import layers  # noqa: E402
 from nnref.models import Sequential  # noqa: E402

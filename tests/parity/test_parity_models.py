@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import require_module
 
-pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
+require_module("tensorflow")
+keras = require_module("keras")
 
 from nnref import layers, regularizers  # noqa: E402
 from nnref.models import Sequential  # noqa: E402
