@@ -80,6 +80,7 @@ def test_every_relative_link_resolves():
 
 
 OUTSIDE = re.compile(r"KERAS_FACTS|\bDESIGN\.md|\bSTYLE\.md|(?i:\bthe issue'?s?\b)")
+EXEMPT = {"test_docs.py", "facts-audit.md"}        # they name the patterns in order to list them
 
 
 def test_nothing_points_outside_the_repository():
@@ -90,6 +91,6 @@ def test_nothing_points_outside_the_repository():
         if path.suffix not in {".py", ".md", ".toml"} or parts[0].startswith(".") or not path.is_file():
             continue
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-            if OUTSIDE.search(line) and path.name != "test_docs.py":
+            if OUTSIDE.search(line) and path.name not in EXEMPT:
                 hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not hits

@@ -205,8 +205,8 @@ class CourseAdam(_CourseOptimizer):
         m̂ = m / (1 − β1^t),   v̂ = v / (1 − β2^t)
         w −= α·m̂ / (√v̂ + ε)
 
-    Keras's ``Adam`` uses the paper's "ε-hat" form, w −= α√(1−β2^t)/(1−β1^t)·m/(√v + ε), i.e.
-    ε_course = ε_keras/√(1 − β2^t): the two differ in every step, most in the early ones.
+    Keras's ``Adam`` uses the paper's "ε-hat" form (``tf_parity.report.CONVENTIONS``): the two
+    differ in every step, most in the early ones.
 
     Args:
         learning_rate: α. Defaults to ``0.001``.
