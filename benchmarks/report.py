@@ -204,7 +204,7 @@ def _seconds(entry: dict) -> str:
 
 
 def targets(results: dict) -> dict:
-    """The issue's targets against the figures, per BLAS thread setting (each speed ratio is
+    """The speed and memory ``TARGETS`` against the figures, per BLAS thread setting (each speed ratio is
     the median of within-round ratios at that setting; memory is the worse dtype)."""
     memory = results.get("memory") or {}
     worst_memory = max((m["tracemalloc_peak_over_budget"] for m in memory.values()), default=None)

@@ -1,6 +1,6 @@
 """Weight regularizers: a penalty added to the loss and its gradient.
 
-    L2(l2):      l2·Σ W²,  gradient 2·l2·W        (the course's λ/(2m)·Σ‖W‖² is L2(λ/(2m)))
+    L2(l2):      l2·Σ W²,  gradient 2·l2·W        (the course's term: nnref.functional.penalties)
     L1(l1):      l1·Σ |W|, gradient l1·sign(W)
     L1L2(l1, l2): both
 

@@ -27,10 +27,9 @@ The course's four rules (lecture "Learning rate decay"), their functions and sch
 
 ``convention="course"`` (default) evaluates the course's expression in float64, in the course's
 order of operations (``update_lr`` is bit-identical to the course's function).
-``convention="keras"`` reproduces ``keras.optimizers.schedules``: Keras computes the schedule in
-float32 even when ``floatx`` is float64, e.g. ``InverseTimeDecay(0.2, 1, 1)`` gives
-0.20000000298023224, 0.10000000149011612, ... (TensorFlow 2.21); the value is returned as a
-Python float holding that float32 number. InverseTimeDecay is then bit-identical to Keras;
+``convention="keras"`` reproduces ``keras.optimizers.schedules``, which computes the schedule in
+float32 even when ``floatx`` is float64 (docs/keras-facts.md); the value is returned as a Python
+float holding that float32 number. InverseTimeDecay is then bit-identical to Keras;
 ExponentialDecay within 2 float32 ulps (see its docstring).
 """
 from __future__ import annotations

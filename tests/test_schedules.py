@@ -29,7 +29,7 @@ def test_course_functions_by_hand():
 
 
 def test_keras_inverse_time_decay_is_float32():
-    # KERAS_FACTS: InverseTimeDecay(0.2, 1, 1) gives 0.20000000298, 0.10000000149, ...:
+    # docs/keras-facts.md: InverseTimeDecay(0.2, 1, 1) gives 0.20000000298, 0.10000000149, ...:
     # float32(0.2) = 13421773·2⁻²⁶ = 0.20000000298023223876953125, and /2 is exact.
     schedule = InverseTimeDecay(0.2, decay_steps=1, decay_rate=1.0, convention="keras")
     assert schedule(0) == 13421773 * 2.0 ** -26

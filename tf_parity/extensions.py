@@ -3,18 +3,18 @@
 Where Keras's built-ins compute something other than the formula taught in the course, these
 classes compute the course's formula, so nnref's ``convention="course"`` has a TensorFlow twin:
 
-=================  ============================================  ====================================
-extension          course formula (t = iterations + 1)           the Keras built-in differs by
-=================  ============================================  ====================================
-CourseMomentum     v = βv + (1−β)g;  w −= α·v                    v = μv − αg; w += v (a sum, not an
-                   nesterov: w −= α·(βv + (1−β)g)                average: equal when α_k = α(1−β))
-CourseRMSprop      s = ρs + (1−ρ)g²;  w −= α·g/(√s + ε)          ε inside the root: √(s + ε)
-CourseAdagrad      c += g²;  w −= α·g/(√c + ε)                   ε inside the root; c starts at 0.1
-CourseAdam         m = β1m + (1−β1)g;  v = β2v + (1−β2)g²        the ε-hat form:
-                   w −= α·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t),          w −= α√(1−β2^t)/(1−β1^t)·m/(√v + ε)
-                   v̂ = v/(1−β2^t)
-MaskedDropout      y = x ⊙ mask / (1 − rate), mask given          Dropout draws the mask from TF's RNG
-=================  ============================================  ====================================
+=================  ===============================================================
+extension          computes (the formula is in each class's docstring)
+=================  ===============================================================
+CourseMomentum     momentum as an average of the gradients, with or without Nesterov
+CourseRMSprop      RMSprop with ε outside the root
+CourseAdagrad      Adagrad with ε outside the root, the accumulator starting at 0
+CourseAdam         Adam with bias correction and ε outside the root
+MaskedDropout      inverted dropout with a mask given by the caller
+=================  ===============================================================
+
+What Keras's built-ins compute instead, formula by formula: ``tf_parity.report.CONVENTIONS``
+(docs/keras-differences.md).
 
 Plain gradient descent (``keras.optimizers.SGD(α)``) and Adadelta (``keras.optimizers.Adadelta``,
 Zeiler 2012 with ε inside both roots) already compute the course's formulas, so they have no
@@ -22,13 +22,12 @@ extension here.
 
 Every hyperparameter enters the graph as ``tf.constant(value, variable.dtype)``, i.e. rounded once
 to the variable's dtype, as NumPy rounds a Python float. (Keras's ``ops.cast(0.9, "float64")``
-goes through float32 first and would give 0.8999999761581421: see KERAS_FACTS.md.) The bias
+goes through float32 first and would give 0.8999999761581421: see docs/keras-facts.md.) The bias
 corrections 1 − β^t are computed in float64, as the course's NumPy code computes ``beta1**t``,
 then rounded to the variable's dtype.
 
-Keras keeps the learning rate in a variable of dtype ``floatx``: run with
-``keras.backend.set_floatx`` equal to the variables' dtype (tf_parity does), or a float64 run
-uses a learning rate rounded to float32.
+Keras keeps the learning rate in a variable of dtype ``floatx`` (docs/keras-facts.md): run with
+``keras.backend.set_floatx`` equal to the variables' dtype, as tf_parity does.
 
 This module imports TensorFlow and Keras; import it only where they are wanted.
 """
@@ -194,8 +193,8 @@ class CourseAdam(_CourseOptimizer):
         m̂ = m / (1 − β1^t),   v̂ = v / (1 − β2^t)
         w −= α·m̂ / (√v̂ + ε)
 
-    Keras's ``Adam`` uses the paper's "ε-hat" form, w −= α√(1−β2^t)/(1−β1^t)·m/(√v + ε), i.e.
-    ε_course = ε_keras/√(1 − β2^t): the two differ in every step, most in the early ones.
+    Keras's ``Adam`` uses the paper's "ε-hat" form (``tf_parity.report.CONVENTIONS``): the two
+    differ in every step, most in the early ones.
 
     Args:
         learning_rate: α. Defaults to ``0.001``.

@@ -134,7 +134,7 @@ def test_keras_matches_formula_over_steps(dtype, hyper):
 def test_keras_beta_powers_use_float32_betas():
     # float32(0.999) = 0.99900001287..., so √(1 − β2^t) is ~6.4e-6 smaller (relative) than with
     # β2 = 0.999 exactly; float32(0.9) changes 1 − β1^t by ~2.4e-7. With α = 0.01 each step moves w
-    # by ~α, so after 3 steps the two forms are ~2e-7 apart (KERAS_FACTS.md).
+    # by ~α, so after 3 steps the two forms are ~2e-7 apart (docs/keras-facts.md).
     params, grads = problem(np.float64, steps=3)
     got = train(Adam(0.01, convention="keras"), params, grads)
     unrounded = keras_reference(params, grads, 0.01, 0.9, 0.999, 1e-7, round_betas=False)

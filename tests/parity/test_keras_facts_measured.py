@@ -1,5 +1,5 @@
-"""Facts about Keras 3.15 / TensorFlow 2.21 found while building the parity harness (beyond the
-project's KERAS_FACTS table). Each test fails if an upgrade changes the fact."""
+"""Facts about Keras 3.15 / TensorFlow 2.21 found while building the parity harness: the last
+section of docs/keras-facts.md. Each test fails if an upgrade changes the fact."""
 from __future__ import annotations
 
 import numpy as np

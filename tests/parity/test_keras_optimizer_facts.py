@@ -1,4 +1,4 @@
-"""Pin KERAS_FACTS.md's optimizer and schedule rows against TensorFlow/Keras itself.
+"""Pin docs/keras-facts.md's optimizer and schedule rows against TensorFlow/Keras itself.
 
 Keras runs with ``floatx="float64"`` (and TF32 off); nnref's ``convention="keras"`` must then
 equal Keras to ≤ 1e-16 after each of 4 steps, optimizer state included. The float32 details
@@ -104,7 +104,7 @@ def test_keras_convention_float32(case):
 # ---------------------------------------------------------------- the float32 details
 
 def test_adam_beta_powers_need_float32_betas():
-    # KERAS_FACTS: with β's unrounded in β^t the Keras formula misses Keras by ~2e-7 after 3 steps.
+    # docs/keras-facts.md: with β's unrounded in β^t the Keras formula misses Keras by ~2e-7 after 3 steps.
     params, grads = problem(np.float64, steps=3)
     kvars = [keras.Variable(p.copy()) for p in params]
     kopt = keras.optimizers.Adam(learning_rate=0.01)
@@ -163,7 +163,7 @@ def test_inverse_time_decay_is_float32_in_keras():
     keras_schedule = keras.optimizers.schedules.InverseTimeDecay(0.2, decay_steps=1, decay_rate=1)
     got = [float(keras_schedule(i)) for i in range(3)]
     assert got == [float(np.float32(0.2)), float(np.float32(0.1)), float(np.float32(0.2 / 3))]
-    assert got[:2] == [0.20000000298023224, 0.10000000149011612]   # KERAS_FACTS' figures
+    assert got[:2] == [0.20000000298023224, 0.10000000149011612]   # docs/keras-facts.md's figures
 
 
 @pytest.mark.parametrize("kwargs", SCHEDULE_ARGS)
@@ -189,7 +189,7 @@ def test_exponential_decay_keras_convention_within_two_float32_ulps(kwargs):
 
 
 def test_schedule_lr_decay_is_kerass_staircase_inverse_time_decay():
-    # KERAS_FACTS: staircase=True with decay_steps=time_interval is the course's schedule_lr_decay,
+    # docs/keras-facts.md: staircase=True with decay_steps=time_interval is the course's schedule_lr_decay,
     # up to Keras's float32 arithmetic.
     keras_schedule = keras.optimizers.schedules.InverseTimeDecay(
         0.01, decay_steps=100, decay_rate=0.3, staircase=True)
@@ -211,7 +211,7 @@ def test_optimizer_evaluates_the_schedule_as_keras_does():
 
 
 def test_course_momentum_is_keras_momentum_with_scaled_rate():
-    # KERAS_FACTS: v = βv + (1−β)g equals Keras's momentum only with lr_keras = α(1−β).
+    # docs/keras-facts.md: v = βv + (1−β)g equals Keras's momentum only with lr_keras = α(1−β).
     beta, alpha = 0.75, 0.1   # 0.75 is exact in float32, so Keras's rounding of μ is moot
     keras_opt = keras.optimizers.SGD(learning_rate=alpha * (1 - beta), momentum=beta)
     *steps, _ = run_both(keras_opt, optimizers.SGD(alpha, momentum=beta))

@@ -4,8 +4,8 @@ The two SIGNS models (inputs 64·64·3 = 12288 pixels scaled to [0, 1], 6 classe
 
 - ``course``: the course's TensorFlow model, Dense(25, relu) → Dense(12, relu) → Dense(6).
 - ``regularized``: Dense(25, L2) → BatchNorm → relu → Dropout(0.2) → Dense(12, L2) → BatchNorm
-  → relu → Dropout(0.2) → Dense(6, L2), with l2 = λ/(2m), λ = 0.7, m = 32 (the batch size):
-  the course's L2 cost term as Keras's ``L2(λ/(2m))``. The regularizers use
+  → relu → Dropout(0.2) → Dense(6, L2), with l2 = ``L2_FACTOR``: the course's L2 cost term at
+  λ = 0.7 and m = 32, the batch size (``nnref.functional.penalties``). The regularizers use
   ``convention="keras"`` (l2 rounded to float32, as Keras does) so that the other checks see
   rounding differences only; the l2 checks measure the course convention's difference.
 

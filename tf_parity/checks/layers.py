@@ -8,9 +8,10 @@ Batch norm (the regularized model, batches of 32):
   output on all 1080 examples.
 Dropout: nnref's Dropout against MaskedDropout with nnref's mask, and against Keras's own Dropout
 with the mask it drew (recovered from its output on strictly positive inputs).
-L2: the course's λ/(2m)·Σ‖W‖² and its gradient against Keras's ``L2(λ/(2m))`` penalties of the
-regularized model (``model.losses`` and GradientTape): exact with nnref's ``convention="keras"``;
-the course convention's difference is the float32 rounding of l2 that Keras applies.
+L2: the course's L2 cost term (``nnref.functional.penalties``) and its gradient against Keras's
+``L2`` penalties of the regularized model (``model.losses`` and GradientTape): exact with nnref's
+``convention="keras"``; the course convention's difference is the float32 rounding of l2 that
+Keras applies.
 """
 from __future__ import annotations
 

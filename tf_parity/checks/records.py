@@ -20,7 +20,8 @@ import numpy as np
 #
 # "step": forward outputs, losses, gradients, batch statistics. The two sides differ only in the
 #   order of floating-point operations (OpenBLAS vs Eigen summation order): 1e-12 in float64 and
-#   1e-5 in float32, the issue's bounds. Measured worst: 7.8e-15 and 3.8e-6 (layer outputs).
+#   1e-5 in float32, the bounds the README promises. Measured worst: 7.8e-15 and 3.8e-6 (layer
+#   outputs).
 # "update": one optimizer step applied to the same gradients on both sides (their difference is
 #   checked by the gradient records). Only elementwise operations remain, evaluated in the same
 #   order up to a rounding or two (Adadelta's course order; a fused multiply-add), so the weights
@@ -35,7 +36,7 @@ import numpy as np
 #   alike), the whole gradient by 5e-6 (nnref) and 2e-6 (TensorFlow), and the two sides differ by
 #   1.3e-5 with a random upstream gradient. 5e-5 allows for other BLAS kernels' summation orders.
 # "trajectory": 50 optimizer steps, 20 batch-norm training steps, a 34-step epoch: each step feeds
-#   the previous rounding differences back. Float64: 1e-10, the issue's bound (measured ≤ 2e-13).
+#   the previous rounding differences back. Float64: 1e-10 (measured ≤ 2e-13).
 #   Float32: 1e-3. Measured worst 1.3e-4: the batch-norm model's first kernel after the Adam epoch,
 #   where gradient entries that are cancelling sums (above) carry float32 noise comparable to
 #   their size and Adam's normalised step m̂/√v̂ turns that noise into steps of up to α; the
@@ -48,8 +49,8 @@ import numpy as np
 #   cannot reproduce bit for bit (its own float32 pow; x/c rewritten as x·(1/c) in a
 #   tf.function): one float32 ulp, 2⁻²³ relative.
 # "float32 rounding": the course convention against Keras's L2, which rounds l2 to float32 even
-#   in float64 (KERAS_FACTS.md): one rounding, at most 2⁻²⁴ relative; 4·2⁻²⁴ ≈ 2.4e-7 allows for
-#   the summation order. Float32 runs: 1e-5, as "step".
+#   in float64 (docs/keras-facts.md): one rounding, at most 2⁻²⁴ relative; 4·2⁻²⁴ ≈ 2.4e-7
+#   allows for the summation order. Float32 runs: 1e-5, as "step".
 # "float32 schedule": the course convention (float64) against a Keras schedule computed in
 #   float32: α0, decay_rate and p rounded, then ~4 float32 operations, and in ExponentialDecay the
 #   rounding of decay_rate raised to the power p (≤ 100 here): ≤ (p + 6)·2⁻²⁴ < 2⁻¹⁷ ≈ 7.6e-6.
