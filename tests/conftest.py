@@ -156,10 +156,13 @@ def rng():
 
 @pytest.fixture
 def keras_float64():
-    """floatx float64 for the test, restored after: Keras keeps learning rates in floatx
-    variables, and its ``predict`` casts float inputs to floatx."""
+    """floatx and the global dtype policy float64 for the test, both restored after: Keras keeps
+    learning rates in floatx variables, its ``predict`` casts float inputs to floatx, and a policy
+    left set by an earlier test (a model built at float32) would override floatx."""
     keras = require_module("keras")
-    previous = keras.backend.floatx()
+    previous, policy = keras.backend.floatx(), keras.config.dtype_policy()
     keras.backend.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     yield
     keras.backend.set_floatx(previous)
+    keras.config.set_dtype_policy(policy)
