@@ -93,7 +93,7 @@ def test_grade_reports_a_broken_answer_key_instead_of_raising(monkeypatch):
     assert all(t.status == "failed" for t in report.tests)
 
 
-def test_folder_mode_grades_in_parallel_and_writes_a_csv_summary(tmp_path, capsys):
+def test_folder_mode_with_two_workers_grades_each_submission_and_writes_a_csv_summary(tmp_path, capsys):
     folder = tmp_path / "submissions"
     (folder / "student_a").mkdir(parents=True)
     (folder / "student_b").mkdir()
