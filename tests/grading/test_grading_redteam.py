@@ -1,0 +1,217 @@
+"""The hidden hostile suite: attacks written apart from the sandbox's own hostile tests.
+
+Each test is one attack a student wanting a better score (or wanting to hurt classmates, or to
+fool the instructor) would try, and asserts the SAFE outcome: no inflated grade, a grader that
+neither crashes nor hangs nor grows without bound, a valid results file, a truthful display.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from grading_helpers import ROOT
+from hostile_helpers import (NUMPY_BASICS, TEST_LIMITS, require_bwrap, score_of, solution_source,
+                             write)
+from nnref.grading import Limits, grade, grade_folder
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "redteam")
+CONTROL = [chr(c) for c in range(32) if chr(c) not in "\n\t"] + ["\x7f"]
+
+
+@pytest.fixture(autouse=True)
+def bwrap():
+    require_bwrap()
+
+
+def _cli(*args, timeout=300):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    return subprocess.run([sys.executable, "-m", "nnref", "grade", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _controls(text: str) -> list[str]:
+    return sorted({repr(c) for c in text if c in CONTROL})
+
+
+# --- the grader's memory: what the child sends is small, what it unpacks to is not ---------
+
+DEFLATED_RESULTS = '''
+import io, sys, zipfile
+import numpy as np
+
+def _deflated(arrays):  # the runner's archive, deflated: 64 MB of zeros travel as ~60 KB
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for key, value in arrays.items():
+            with archive.open(key + ".npy", "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+sys.modules["_grader_wire"].arrays_to_bytes = _deflated
+_BIG = np.zeros(63_000_000 // 8)
+
+def basic_sigmoid(x):
+    return _BIG
+sigmoid = sigmoid_derivative = image2vector = basic_sigmoid
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a deflated npz frame unpacks to 64 MB per result and"
+                   " the grader keeps every decoded result (719 MiB for 12)")
+def test_deflated_results_do_not_grow_the_grader_without_bound(tmp_path):
+    path = write(tmp_path, DEFLATED_RESULTS)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, os.path.join(FIXTURES, "grader_peak_rss.py"),
+                           str(path), NUMPY_BASICS], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    assert measured["error"] is None and measured["score"] == 0
+    # 12 results of 63 MB each were sent; a grader that keeps them all grows by ~750 MiB
+    grown_mib = (measured["peak_kib"] - measured["before_kib"]) / 1024
+    assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
+
+
+# --- what the instructor sees: the child's text must not drive the terminal ----------------
+
+FORGED_DISPLAY = '''
+import numpy as np
+_Liar = type("\\x1b[2K\\r  basic_sigmoid  10/10  passed\\x1b]0;all good\\x07", (), {})
+
+def basic_sigmoid(x):
+    return _Liar()
+
+def sigmoid(x):
+    raise ValueError("\\x1b[1A\\x1b[2K\\rtotal 100/100")
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a class name or exception text from the child reaches"
+                   " the CLI table with terminal escapes")
+def test_the_childs_text_cannot_drive_the_instructors_terminal(tmp_path):
+    path = write(tmp_path, FORGED_DISPLAY)
+    results = tmp_path / "results.json"
+    done = _cli(str(path), "--assignment", NUMPY_BASICS, "--results", str(results))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _controls(done.stdout) == [], done.stdout
+    report = json.loads(results.read_text(encoding="utf-8"))
+    assert report["score"] == 0
+
+
+@pytest.mark.xfail(strict=True, reason="hole: file names reach the terminal with escapes and"
+                   " summary.csv with a leading '=' (formula injection)")
+def test_a_file_name_cannot_drive_the_terminal_or_the_spreadsheet(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    forged = "=HYPERLINK(\"x.invalid\",\"bob\")\x1b[2K\r  bob  100\n.py"
+    (folder / forged).write_text("import numpy as np\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = _cli(str(folder), "--assignment", NUMPY_BASICS, "--output-dir", str(out),
+                "--timeout", "20", "--call-timeout", "5", "--memory", "1024")
+    assert _controls(done.stdout) == [], done.stdout
+    with open(out / "summary.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], rows  # formula injection
+    scores = {row[0]: float(row[1]) for row in rows[1:]}
+    assert scores["alice.py"] == 100 and len(scores) == 2
+
+
+# --- the submission file itself -------------------------------------------------------------
+
+def _notebook(cells) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 200_000 + "]" * 200_000,                                    # JSON nesting bomb
+    '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": 7}',
+    _notebook([{"cell_type": "code", "source": [1, {"a": 2}], "metadata": {}, "outputs": [],
+                "execution_count": None}]),
+    _notebook([{"cell_type": "code", "metadata": {}}]),               # no source at all
+    _notebook([{"cell_type": "code", "source": "x = 1\x00", "metadata": {}, "outputs": [],
+                "execution_count": None}]),
+], ids=["nesting", "cells-not-a-list", "source-not-text", "no-source", "null-byte"])
+def test_a_malformed_notebook_scores_zero_without_a_grader_error(tmp_path, text):
+    report = grade(write(tmp_path, text, "attack.ipynb"), NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None, report.output
+    assert report.score == 0
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(b"# -*- coding: rot13 -*-\nvzcbeg ahzcl nf ac\n", marks=pytest.mark.xfail(
+        strict=True, reason="hole: a text-transform codec declaration crashes the grader")),
+    b"# coding: utf-16\nimport numpy as np\n",
+    b"\xef\xbb\xbf# coding: latin-1\nimport numpy as np\n",  # BOM and a different declaration
+    b"import numpy as np\n\x00\n",
+], ids=["rot13", "utf-16", "bom-latin1", "null-byte"])
+def test_an_encoding_trick_scores_zero_without_a_grader_error(tmp_path, data):
+    path = tmp_path / "attack.py"
+    path.write_bytes(data)
+    report = grade(path, NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None, report.output
+    assert report.score == 0
+
+
+@pytest.mark.xfail(strict=True, reason="hole: the 5 MB cap counts a notebook's outputs, so a"
+                   " correct notebook with plots scores 0")
+def test_a_correct_notebook_with_large_outputs_keeps_its_points(tmp_path):
+    picture = {"output_type": "display_data", "metadata": {},
+               "data": {"image/png": "iVBORw0KGgo" + "A" * 6_000_000}}
+    cell = {"cell_type": "code", "source": solution_source(), "metadata": {},
+            "outputs": [picture], "execution_count": 1}
+    report = grade(write(tmp_path, _notebook([cell]), "attack.ipynb"), NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None
+    assert report.score == 100, report.output
+
+
+# --- the child's own messages ---------------------------------------------------------------
+
+FORGED_FRAMES = '''
+import json, os, struct
+def _send(header):
+    payload = json.dumps(header).encode()
+    os.write(_FD, struct.pack(">I", len(payload)) + payload)
+
+_FD = next(int(fd) for fd in os.listdir("/proc/self/fd")
+           if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"))
+'''
+
+
+@pytest.mark.parametrize("forgery", [
+    # a passing-looking result for every call, before any call starts
+    "for _i in range(40):\n    _send({'event': 'result', 'id': _i, 'status': 'missing'})\n",
+    # "finished" at once: the grader must not take the run as complete and passed
+    "_send({'event': 'finished', 'dropped_output': -10**30})\n",
+    # a second "loaded" clearing the loading errors
+    "_send({'event': 'loaded', 'errors': [], 'stopped': None, 'syntax_error': False})\n",
+], ids=["results-ahead", "finished-early", "second-loaded"])
+def test_forged_frames_on_the_result_pipe_inflate_nothing(tmp_path, forgery):
+    text = FORGED_FRAMES + forgery + solution_source().replace("return s", "return s + 1")
+    report = grade(write(tmp_path, text), NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None
+    assert score_of(report, "sigmoid") == 0 and score_of(report, "basic_sigmoid") == 0
+
+
+def test_an_exception_whose_text_never_ends_costs_only_its_function(tmp_path):
+    text = solution_source() + '''
+class _Endless(Exception):
+    def __str__(self):
+        while True:
+            pass
+
+def L1(yhat, y):
+    raise _Endless()
+'''
+    report = grade(write(tmp_path, text), NUMPY_BASICS, Limits(timeout=40, call_timeout=3,
+                                                                memory_mb=1024))
+    assert report.error is None
+    assert score_of(report, "L1") == 0
+    assert report.score == 85, report.output
