@@ -3,9 +3,9 @@
 Each sandbox process is started as::
 
     bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
-          --die-with-parent --new-session  <the file view>  --proc /proc --dev /dev
-          --tmpfs /tmp (size-capped)  --chdir /tmp  [setpriv --reuid N ...]  python -I -S
-          /sandbox/runner.py FD
+          --die-with-parent --new-session  --tmpfs / --tmpfs /tmp (size-capped)
+          <the file view, read-only binds>  --proc /proc --dev /dev  --remount-ro /
+          --chdir /tmp  [setpriv --reuid N ...]  python -I -S /sandbox/runner.py FD
 
 As root, no user namespace is made: bubblewrap mounts the view, then ``setpriv`` (util-linux)
 becomes uid/gid ``N``, a uid of its own for each sandbox running on the machine (see
