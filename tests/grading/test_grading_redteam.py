@@ -15,8 +15,8 @@ import sys
 import pytest
 
 from grading_helpers import ROOT
-from hostile_helpers import (NUMPY_BASICS, TEST_LIMITS, require_bwrap, score_of, solution_source,
-                             write)
+from hostile_helpers import (NUMPY_BASICS, TEST_LIMITS, leak_submission, require_bwrap, score_of,
+                             solution_source, write)
 from nnref.grading import Limits, grade, grade_folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,22 +60,6 @@ def basic_sigmoid(x):
     return _BIG
 sigmoid = sigmoid_derivative = image2vector = basic_sigmoid
 '''
-
-
-@pytest.mark.xfail(strict=True, reason="hole: a deflated npz frame unpacks to 64 MB per result and"
-                   " the grader keeps every decoded result (719 MiB for 12)")
-def test_deflated_results_do_not_grow_the_grader_without_bound(tmp_path):
-    path = write(tmp_path, DEFLATED_RESULTS)
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    done = subprocess.run([sys.executable, os.path.join(FIXTURES, "grader_peak_rss.py"),
-                           str(path), NUMPY_BASICS], env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    measured = json.loads(done.stdout.strip().splitlines()[-1])
-    assert measured["error"] is None and measured["score"] == 0
-    # 12 results of 63 MB each were sent; a grader that keeps them all grows by ~750 MiB
-    grown_mib = (measured["peak_kib"] - measured["before_kib"]) / 1024
-    assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
 
 
 # --- what the instructor sees: the child's text must not drive the terminal ----------------
@@ -215,3 +199,102 @@ def L1(yhat, y):
     assert report.error is None
     assert score_of(report, "L1") == 0
     assert report.score == 85, report.output
+
+
+CENTRAL_DIRECTORY_BOMB = '''
+import struct, sys
+
+def _entries(arrays):  # an "archive" of a million empty members: only a central directory
+    entry = struct.pack("<4s4B4HL2L5H2L", b"PK\\x01\\x02", 20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0,
+                        1, 0, 0, 0, 0, 0, 0) + b"x"
+    directory = entry * (60_000_000 // len(entry))
+    end = struct.pack("<4s4H2LH", b"PK\\x05\\x06", 0, 0, 0xFFFF, 0xFFFF, len(directory), 0, 0)
+    return directory + end
+
+sys.modules["_grader_wire"].arrays_to_bytes = _entries
+import numpy as np
+
+def basic_sigmoid(x):
+    return np.zeros(3)
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="hole: the grader unpacks each result up to 64 MiB and "
+                   "keeps them all (720 MiB for 12 results of 60 KB); a 60 MB central directory "
+                   "of a million members costs it 520 MiB to parse")
+@pytest.mark.parametrize("attack", [DEFLATED_RESULTS, CENTRAL_DIRECTORY_BOMB],
+                         ids=["deflated-results", "central-directory"])
+def test_the_childs_archives_do_not_grow_the_grader_without_bound(tmp_path, attack):
+    path = write(tmp_path, attack)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, os.path.join(FIXTURES, "grader_peak_rss.py"),
+                           str(path), NUMPY_BASICS], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    assert measured["error"] is None and measured["score"] == 0
+    grown_mib = (measured["peak_kib"] - measured["before_kib"]) / 1024
+    assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
+
+
+# --- the sandbox's walls ----------------------------------------------------------------------
+
+def test_an_abstract_socket_of_the_host_cannot_be_reached(tmp_path):
+    import socket
+    name = f"\0nnref-redteam-{os.getpid()}"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(name)
+    server.listen(1)
+    attack = f'''
+import socket
+try:
+    _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _s.connect({name!r})
+    LEAK = True
+except OSError:
+    LEAK = False
+'''
+    try:
+        report = grade(write(tmp_path, leak_submission(attack)), NUMPY_BASICS, TEST_LIMITS)
+    finally:
+        server.close()
+    assert report.error is None
+    assert report.score == 0, report.output
+
+
+# --- folder mode ------------------------------------------------------------------------------
+
+def _summary(out_dir) -> dict[str, float]:
+    with open(os.path.join(out_dir, "summary.csv"), newline="", encoding="utf-8") as f:
+        return {row["submission"]: float(row["score"]) for row in csv.DictReader(f)}
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a file name too long for its results file"
+                   " raises out of grade_folder: the classmates after it are not graded")
+def test_a_file_name_too_long_for_its_results_file_does_not_stop_the_batch(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    long_name = "0" * 240 + "~.py"  # sorted first; its results file would exceed 255 bytes
+    (folder / long_name).write_text("import numpy as np\n", encoding="utf-8")
+    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    out = tmp_path / "out"
+    reports = grade_folder(folder, NUMPY_BASICS, out, workers=1, limits=TEST_LIMITS,
+                           progress=False)
+    assert [r.score for r in reports] == [0, 100]
+    assert _summary(out) == {long_name: 0, "alice.py": 100}
+    assert len(os.listdir(out)) == 3  # two results files and the summary
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a hard link to a classmate's file is graded"
+                   " silently as one's own")
+def test_a_hard_link_to_a_classmates_file_is_not_graded_as_ones_own(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    os.link(folder / "alice.py", folder / "mallory.py")
+    out = tmp_path / "out"
+    grade_folder(folder, NUMPY_BASICS, out, workers=1, limits=TEST_LIMITS, progress=False)
+    with open(os.path.join(out, "summary.csv"), newline="", encoding="utf-8") as f:
+        mallory = next(r for r in csv.DictReader(f) if r["submission"] == "mallory.py")
+    # the two names cannot be told apart: never a silent 100, the instructor is told why
+    assert float(mallory["score"]) == 0 or "alice.py" in mallory["error"], mallory
