@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,6 +63,16 @@ sigmoid = sigmoid_derivative = image2vector = basic_sigmoid
 '''
 
 
+def _class_folder(tmp_path, files: dict[str, str]):
+    """A class folder holding ``alice.py`` (a correct solution) and ``files`` (name: text)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 # --- what the instructor sees: the child's text must not drive the terminal ----------------
 
 FORGED_DISPLAY = '''
@@ -91,11 +102,8 @@ def test_the_childs_text_cannot_drive_the_instructors_terminal(tmp_path):
 @pytest.mark.xfail(strict=True, reason="hole: file names reach the terminal with escapes and"
                    " summary.csv with a leading '=' (formula injection)")
 def test_a_file_name_cannot_drive_the_terminal_or_the_spreadsheet(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
     forged = "=HYPERLINK(\"x.invalid\",\"bob\")\x1b[2K\r  bob  100\n.py"
-    (folder / forged).write_text("import numpy as np\n", encoding="utf-8")
+    folder = _class_folder(tmp_path, {forged: "import numpy as np\n"})
     out = tmp_path / "out"
     done = _cli(str(folder), "--assignment", NUMPY_BASICS, "--output-dir", str(out),
                 "--timeout", "20", "--call-timeout", "5", "--memory", "1024")
@@ -272,11 +280,8 @@ def _summary(out_dir) -> dict[str, float]:
 @pytest.mark.xfail(strict=True, reason="hole: a file name too long for its results file"
                    " raises out of grade_folder: the classmates after it are not graded")
 def test_a_file_name_too_long_for_its_results_file_does_not_stop_the_batch(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
     long_name = "0" * 240 + "~.py"  # sorted first; its results file would exceed 255 bytes
-    (folder / long_name).write_text("import numpy as np\n", encoding="utf-8")
-    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    folder = _class_folder(tmp_path, {long_name: "import numpy as np\n"})
     out = tmp_path / "out"
     reports = grade_folder(folder, NUMPY_BASICS, out, workers=1, limits=TEST_LIMITS,
                            progress=False)
@@ -288,9 +293,7 @@ def test_a_file_name_too_long_for_its_results_file_does_not_stop_the_batch(tmp_p
 @pytest.mark.xfail(strict=True, reason="hole: a hard link to a classmate's file is graded"
                    " silently as one's own")
 def test_a_hard_link_to_a_classmates_file_is_not_graded_as_ones_own(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    (folder / "alice.py").write_text(solution_source(), encoding="utf-8")
+    folder = _class_folder(tmp_path, {})
     os.link(folder / "alice.py", folder / "mallory.py")
     out = tmp_path / "out"
     grade_folder(folder, NUMPY_BASICS, out, workers=1, limits=TEST_LIMITS, progress=False)
@@ -298,3 +301,42 @@ def test_a_hard_link_to_a_classmates_file_is_not_graded_as_ones_own(tmp_path):
         mallory = next(r for r in csv.DictReader(f) if r["submission"] == "mallory.py")
     # the two names cannot be told apart: never a silent 100, the instructor is told why
     assert float(mallory["score"]) == 0 or "alice.py" in mallory["error"], mallory
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a huge dropped-output count from the child "
+                   "crashes the grader's report (OverflowError): 'the grader failed'")
+def test_a_forged_output_count_cannot_turn_the_grade_into_a_grader_error(tmp_path):
+    text = solution_source() + "import sys\nprint('hi')\nsys.stdout.dropped = 10 ** 4000\n"
+    report = grade(write(tmp_path, text), NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None, report.output
+    assert report.score == 100
+
+
+KEYRING = '''
+import ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+USER_KEYRING = ctypes.c_int(-4)
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="hole: a key added to the uid's user keyring outlives "
+                   "the sandbox; the next sandbox given that uid reads it")
+def test_nothing_is_left_in_the_kernel_for_the_next_sandbox_of_the_same_uid(tmp_path,
+                                                                            monkeypatch):
+    import nnref.grading.slots as slots
+    slot = 4000 + os.getpid() % 96  # the same uid for every run of this test
+    monkeypatch.setattr(slots, "random", SimpleNamespace(randrange=lambda n: slot))
+    token = f"nnrefredteam{os.getpid()}"
+    plant = KEYRING + (f'_libc.syscall(248, b"user", b"{token}", b"the solution", 12, '
+                       'USER_KEYRING)  # add_key\n')
+    read = KEYRING + f'LEAK = "{token}" in open("/proc/keys").read()\n'
+    clear = KEYRING + "_libc.syscall(250, 7, USER_KEYRING)  # KEYCTL_CLEAR\n"
+    try:
+        first = grade(write(tmp_path, plant, "plant.py"), NUMPY_BASICS, TEST_LIMITS)
+        second = grade(write(tmp_path, leak_submission(read), "read.py"), NUMPY_BASICS,
+                       TEST_LIMITS)
+    finally:
+        grade(write(tmp_path, clear, "clear.py"), NUMPY_BASICS, TEST_LIMITS)
+    assert first.extra["sandbox_user"] == second.extra["sandbox_user"]
+    assert second.score == 0, second.output
