@@ -97,9 +97,10 @@ def L2(yhat, y):
     while frame is not None and not isinstance(frame.f_locals.get("call"), dict):
         frame = frame.f_back
     call_id = frame.f_locals["call"]["id"] if frame is not None else 0
+    right = float(np.dot(y - yhat, y - yhat))  # the right value, so that only "changed" is off
     forge(json.dumps({"event": "result", "id": call_id, "status": "returned",
-                      "value": {"t": "int", "v": 1}, "changed": [[]], "blocked_imports": [],
-                      "seconds": 0.0, "npz": False}).encode())
+                      "value": {"t": "float", "v": right}, "changed": [[]],
+                      "blocked_imports": [], "seconds": 0.0, "npz": False}).encode())
     forge(json.dumps({"event": "finished", "dropped_output": 0, "npz": False}).encode())
     time.sleep(60)
 '''
