@@ -340,3 +340,19 @@ def test_nothing_is_left_in_the_kernel_for_the_next_sandbox_of_the_same_uid(tmp_
         grade(write(tmp_path, clear, "clear.py"), NUMPY_BASICS, TEST_LIMITS)
     assert first.extra["sandbox_user"] == second.extra["sandbox_user"]
     assert second.score == 0, second.output
+
+
+@pytest.mark.xfail(strict=True, reason="hole: the submission can make a user namespace (root "
+                   "in it: mounts, and the kernel code that unprivileged root reaches)")
+def test_the_submission_cannot_make_a_user_namespace(tmp_path):
+    attack = '''
+import ctypes, os
+_pid = os.fork()
+if _pid == 0:
+    _r = ctypes.CDLL(None, use_errno=True).unshare(0x10000000)  # CLONE_NEWUSER
+    os._exit(0 if _r == 0 else 1)
+LEAK = os.waitpid(_pid, 0)[1] == 0
+'''
+    report = grade(write(tmp_path, leak_submission(attack)), NUMPY_BASICS, TEST_LIMITS)
+    assert report.error is None
+    assert report.score == 0, report.output
