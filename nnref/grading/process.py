@@ -39,6 +39,7 @@ class SandboxProcess:
         os.write(plan_fd, plan)
         os.lseek(plan_fd, 0, os.SEEK_SET)
         read_fd, write_fd = os.pipe()
+        filter_fd = None if self.setup.trusted else isolation.filter_file()
         cgroup = None if self.setup.trusted else Cgroup(self.limits.memory_mb << 20,
                                                         self.limits.max_processes)
         with UidSlot() if not self.setup.trusted else _NoSlot() as uid:
@@ -46,13 +47,15 @@ class SandboxProcess:
             try:
                 cwd = self._cwd(run)
                 proc = subprocess.Popen(
-                    self._command(uid, write_fd), cwd=cwd, env=self._env(cwd),
-                    stdin=plan_fd, stdout=self.out, stderr=self.err, pass_fds=(write_fd,),
+                    self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
+                    stdin=plan_fd, stdout=self.out, stderr=self.err,
+                    pass_fds=(write_fd,) + ((filter_fd,) if filter_fd is not None else ()),
                     start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.folders
                     else None)
             finally:
-                os.close(write_fd)
-                os.close(plan_fd)
+                for fd in (write_fd, plan_fd, filter_fd):
+                    if fd is not None:
+                        os.close(fd)
             # without a cgroup, the grader itself watches the memory of the sandbox's uid
             self.watched = uid if uid is not None and not (cgroup and cgroup.folders) else None
             try:
@@ -70,12 +73,12 @@ class SandboxProcess:
                             LIMIT_NOTES[h].format(limits=self.limits) for h in hits)
         return self
 
-    def _command(self, uid, fd) -> list[str]:
+    def _command(self, uid, fd, filter_fd) -> list[str]:
         if self.setup.trusted:
             runner = os.path.join(self.setup.private, "runner", "runner.py")
             return [isolation.interpreter(), "-I", "-S", runner, str(fd)]
         return isolation.command(self.setup.files, self.setup.packages, uid, self.limits.tmp_mb,
-                                 fd)
+                                 fd, filter_fd)
 
     def _cwd(self, run) -> str:
         if not self.setup.trusted:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 
@@ -320,13 +320,13 @@ USER_KEYRING = ctypes.c_int(-4)
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="hole: a key added to the uid's user keyring outlives "
-                   "the sandbox; the next sandbox given that uid reads it")
 def test_nothing_is_left_in_the_kernel_for_the_next_sandbox_of_the_same_uid(tmp_path,
                                                                             monkeypatch):
     import nnref.grading.slots as slots
     slot = 4000 + os.getpid() % 96  # the same uid for every run of this test
-    monkeypatch.setattr(slots, "random", SimpleNamespace(randrange=lambda n: slot))
+    fixed = random.Random()
+    fixed.randrange = lambda n: slot
+    monkeypatch.setattr(slots, "random", fixed)
     token = f"nnrefredteam{os.getpid()}"
     plant = KEYRING + (f'_libc.syscall(248, b"user", b"{token}", b"the solution", 12, '
                        'USER_KEYRING)  # add_key\n')
@@ -342,8 +342,6 @@ def test_nothing_is_left_in_the_kernel_for_the_next_sandbox_of_the_same_uid(tmp_
     assert second.score == 0, second.output
 
 
-@pytest.mark.xfail(strict=True, reason="hole: the submission can make a user namespace (root "
-                   "in it: mounts, and the kernel code that unprivileged root reaches)")
 def test_the_submission_cannot_make_a_user_namespace(tmp_path):
     attack = '''
 import ctypes, os
@@ -356,3 +354,18 @@ LEAK = os.waitpid(_pid, 0)[1] == 0
     report = grade(write(tmp_path, leak_submission(attack)), NUMPY_BASICS, TEST_LIMITS)
     assert report.error is None
     assert report.score == 0, report.output
+
+
+@pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
+def test_the_seccomp_filter_is_well_formed(machine):
+    import struct
+
+    from nnref.grading import seccomp
+    code = seccomp.program(machine)
+    instructions = list(struct.iter_unpack("=HBBI", code))
+    assert len(code) == 8 * len(instructions) and len(instructions) < 256
+    for i, (op, jt, jf, _) in enumerate(instructions):
+        if op & 0x07 == 0x05:  # a jump: both targets inside the program
+            assert i + 1 + max(jt, jf) < len(instructions)
+    assert [op for op, *_ in instructions[-3:]] == [0x06] * 3  # allow, EPERM, ENOSYS
+    assert seccomp.program("sparc") is None
