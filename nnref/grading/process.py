@@ -172,8 +172,7 @@ class SandboxProcess:
             self._stop("timeout", self._timeout_text(False))
             return True
         elif event == "finished":
-            dropped = header.get("dropped_output")
-            run.output_bytes += dropped if isinstance(dropped, int) and dropped > 0 else 0
+            run.output_bytes += channel.count_field(header.get("dropped_output"), "dropped_output")
             return True
         return False
 

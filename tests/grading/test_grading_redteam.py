@@ -303,8 +303,6 @@ def test_a_hard_link_to_a_classmates_file_is_not_graded_as_ones_own(tmp_path):
     assert float(mallory["score"]) == 0 or "alice.py" in mallory["error"], mallory
 
 
-@pytest.mark.xfail(strict=True, reason="hole: a huge dropped-output count from the child "
-                   "crashes the grader's report (OverflowError): 'the grader failed'")
 def test_a_forged_output_count_cannot_turn_the_grade_into_a_grader_error(tmp_path):
     text = solution_source() + "import sys\nprint('hi')\nsys.stdout.dropped = 10 ** 4000\n"
     report = grade(write(tmp_path, text), NUMPY_BASICS, TEST_LIMITS)
