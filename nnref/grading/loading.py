@@ -66,8 +66,10 @@ def decode_python(data: bytes) -> tuple[str, list[str]]:
     notes = []
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown coding declaration
-        notes.append(f"the file's encoding declaration is not usable ({exc}); read as UTF-8")
+        data.decode(encoding, errors="replace")  # a text transform (rot13), a codec that fails
+    except (SyntaxError, LookupError, UnicodeError) as exc:  # an unusable coding declaration
+        notes.append(f"the file's encoding declaration is not usable ({type(exc).__name__}: "
+                     f"{str(exc)[:100]}); read as UTF-8")
         encoding = "utf-8"
     try:
         text = data.decode(encoding)

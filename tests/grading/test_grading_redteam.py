@@ -138,12 +138,12 @@ def test_a_malformed_notebook_scores_zero_without_a_grader_error(tmp_path, text)
 
 
 @pytest.mark.parametrize("data", [
-    pytest.param(b"# -*- coding: rot13 -*-\nvzcbeg ahzcl nf ac\n", marks=pytest.mark.xfail(
-        strict=True, reason="hole: a text-transform codec declaration crashes the grader")),
+    b"# -*- coding: rot13 -*-\nvzcbeg ahzcl nf ac\n",  # a text transform, not an encoding
+    b"# coding: idna\nimport numpy as np\n\xff\n",     # a codec raising UnicodeError
     b"# coding: utf-16\nimport numpy as np\n",
     b"\xef\xbb\xbf# coding: latin-1\nimport numpy as np\n",  # BOM and a different declaration
     b"import numpy as np\n\x00\n",
-], ids=["rot13", "utf-16", "bom-latin1", "null-byte"])
+], ids=["rot13", "idna", "utf-16", "bom-latin1", "null-byte"])
 def test_an_encoding_trick_scores_zero_without_a_grader_error(tmp_path, data):
     path = tmp_path / "attack.py"
     path.write_bytes(data)
