@@ -28,6 +28,7 @@ from nnref.grading.results import GradeReport, TestResult, summary_csv, write_at
 from nnref.grading.sandbox import Limits
 
 _SUFFIXES = (".py", ".ipynb")
+_MAX_STEM = 100  # characters of a name kept in its results file's name (255 bytes at most)
 
 
 def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, str]]:
@@ -83,8 +84,8 @@ def results_names(names: list[str]) -> list[str]:
     stems, used = [], set()
     for name in names:
         stem = _safe_name(name)
-        if stem != name:
-            stem += "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+        if stem != name or len(stem) > _MAX_STEM:  # a long name: cut, the hash keeps it apart
+            stem = stem[:_MAX_STEM] + "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
         unique, k = stem, 1
         while unique.lower() in used:  # case-insensitive file systems too
             k += 1
@@ -143,7 +144,10 @@ def grade_folder(folder, assignment: str, output_dir, *, workers: int = 1,
             reports[index].error = f"{type(exc).__name__}: {exc}"
             reports[index].extra["traceback"] = traceback.format_exc(limit=8)
         reports[index].submission = _printable(name)
-        write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
+        try:  # one submission's results file never stops the batch
+            write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
+        except OSError as exc:
+            reports[index].error = f"its results file cannot be written: {exc.strerror or exc}"
         return index
 
     bar = _progress_bar(len(submissions), progress)
