@@ -10,7 +10,8 @@ import time
 
 from nnref.grading import channel, isolation
 from nnref.grading.child import wire
-from nnref.grading.outcomes import LIMIT_NOTES, CallOutcome, SandboxRun, Setup
+from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
+                                    result_allowance)
 from nnref.grading.slots import Cgroup, UidSlot, rss_of
 
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
@@ -196,7 +197,7 @@ class SandboxProcess:
                                                    "unencodable") else "crashed")
         outcome.detail = channel.text(header.get("error") or header.get("detail") or "")
         outcome.blocked_imports = channel.texts(header.get("blocked_imports", []))
-        value, after, problem = channel.decode_result(header, npz, wire.MAX_BYTES)
+        value, after, problem = channel.decode_result(header, npz, result_allowance(call))
         if problem:
             outcome.status, outcome.detail = "unencodable", problem
         elif outcome.status == "returned":
