@@ -18,7 +18,8 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-MAX_SOURCE_BYTES = 5_000_000  # larger files are refused (a notebook's outputs are not kept)
+MAX_SOURCE_BYTES = 5_000_000     # more code is refused (a .py file, a notebook's code cells)
+MAX_NOTEBOOK_BYTES = 50_000_000  # a notebook file, its outputs (pictures...) included
 _MAGIC = re.compile(r"^(\s*)(?:[\w\s,()\[\]*.]+=\s*)?[%!]")  # %cmd, !cmd, x = !cmd, x = %cmd
 
 
@@ -48,13 +49,14 @@ def load_submission(path: str | os.PathLike) -> Submission:
     if suffix not in (".py", ".ipynb"):
         raise SubmissionError(f"a submission must be a .py file or a .ipynb notebook. "
                               f"Received: {os.path.basename(path)!r}")
+    cap = MAX_SOURCE_BYTES if suffix == ".py" else MAX_NOTEBOOK_BYTES
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_SOURCE_BYTES + 1)
+            data = f.read(cap + 1)
     except OSError as exc:
         raise SubmissionError(f"cannot read the submission: {exc.strerror or exc}") from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SubmissionError(f"the submission is larger than {MAX_SOURCE_BYTES // 1_000_000} MB")
+    if len(data) > cap:
+        raise SubmissionError(f"the submission is larger than {cap // 1_000_000} MB")
     if suffix == ".py":
         code, notes = decode_python(data)
         return Submission(path, "py", [Source("submission.py", "submission.py", code)], notes)
@@ -118,4 +120,7 @@ def _load_notebook(path: str, data: bytes) -> Submission:
         sources.append(Source(label, f"<{label}>", "\n".join(lines)))
     if not sources:
         raise SubmissionError("the notebook has no code cells")
+    if sum(len(source.code.encode("utf-8", "replace")) for source in sources) > MAX_SOURCE_BYTES:
+        raise SubmissionError(f"the notebook's code cells hold more than "
+                              f"{MAX_SOURCE_BYTES // 1_000_000} MB")
     return Submission(path, "ipynb", sources, notes)

@@ -148,8 +148,6 @@ def test_an_encoding_trick_scores_zero_without_a_grader_error(tmp_path, data):
     assert report.score == 0
 
 
-@pytest.mark.xfail(strict=True, reason="hole: the 5 MB cap counts a notebook's outputs, so a"
-                   " correct notebook with plots scores 0")
 def test_a_correct_notebook_with_large_outputs_keeps_its_points(tmp_path):
     picture = {"output_type": "display_data", "metadata": {},
                "data": {"image/png": "iVBORw0KGgo" + "A" * 6_000_000}}
@@ -158,6 +156,15 @@ def test_a_correct_notebook_with_large_outputs_keeps_its_points(tmp_path):
     report = grade(write(tmp_path, _notebook([cell]), "attack.ipynb"), NUMPY_BASICS, TEST_LIMITS)
     assert report.error is None
     assert report.score == 100, report.output
+
+
+def test_a_notebook_with_more_code_than_the_cap_is_refused(tmp_path):
+    cell = {"cell_type": "code", "source": "x = 1\n" * 1_000_000, "metadata": {}, "outputs": [],
+            "execution_count": 1}
+    report = grade(write(tmp_path, _notebook([cell] * 2), "attack.ipynb"), NUMPY_BASICS,
+                   TEST_LIMITS)
+    assert report.error is None and report.score == 0
+    assert "code cells hold more than 5 MB" in report.output
 
 
 # --- the child's own messages ---------------------------------------------------------------
