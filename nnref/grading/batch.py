@@ -42,7 +42,29 @@ def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, s
             found.append(_one_in_folder(entry.name, entry.path))
         elif entry.name.lower().endswith(_SUFFIXES):
             found.append((entry.name, *_regular(entry.path)))
-    return found
+    return _refuse_shared_files(found)
+
+
+def _refuse_shared_files(found):
+    """Submissions that are one file (hard links: same device and inode) cannot be told apart:
+    each is refused, naming the others, rather than one student scoring the other's work."""
+    by_file = {}
+    for name, path, _ in found:
+        if path is not None:
+            by_file.setdefault(_file_id(path), []).append(name)
+    out = []
+    for name, path, problem in found:
+        others = [] if path is None else [n for n in by_file[_file_id(path)] if n != name]
+        if others:
+            path, problem = None, (f"the same file as {_printable(others[0])} (a hard link): "
+                                   "refused; grade it alone if it is the student's own")
+        out.append((name, path, problem))
+    return out
+
+
+def _file_id(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 def _one_in_folder(name: str, path: str) -> tuple[str, str | None, str]:
