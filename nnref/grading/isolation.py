@@ -94,7 +94,8 @@ def command(runner_files: dict[str, str], packages: tuple[str, ...], uid: int | 
     cmd += ["--perms", "0755", "--dir", INSIDE]
     for name, source in sorted(runner_files.items()):
         cmd += ["--ro-bind", source, f"{INSIDE}/{name}"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", "/tmp"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size",
+            str(int(tmp_mb) << 20), "--tmpfs", "/dev/shm", "--remount-ro", "/", "--chdir", "/tmp"]
     if uid is not None:
         cmd += [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]

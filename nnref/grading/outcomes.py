@@ -22,7 +22,7 @@ class Limits:
         file_mb: largest file the submission may write, its output included (``RLIMIT_FSIZE``).
         output_kb: what is kept of each of stdout and stderr, in KiB.
         max_processes: processes and threads of the whole sandbox (its cgroup's
-            ``pids.max``, and ``RLIMIT_NPROC`` on its uid when the grader runs as root).
+            ``pids.max``; as root also ``RLIMIT_NPROC`` on its uid, 16 above it).
         tmp_mb: size of the sandbox's private ``/tmp``.
     """
 

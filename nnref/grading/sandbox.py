@@ -139,6 +139,8 @@ def _plan(submission, calls, setup: Setup, quiet_load) -> bytes:
         "limits": {"memory_bytes": int(limits.memory_mb) << 20,
                    "cpu_seconds": int(limits.timeout) + 1,
                    "file_bytes": int(limits.file_mb) << 20,
-                   "max_processes": int(limits.max_processes) if os.geteuid() == 0 else 0},
+                   # on the sandbox's own uid (as root): a backstop a little above the cgroup's
+                   # exact count, so that where there is a cgroup, it is the one hit (and named)
+                   "max_processes": int(limits.max_processes) + 16 if os.geteuid() == 0 else 0},
     }
     return wire.frame(json.dumps(plan).encode("utf-8")) + wire.frame(wire.arrays_to_bytes(arrays))

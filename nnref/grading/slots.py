@@ -164,8 +164,10 @@ class Cgroup:
             if _counter(self.folders[0], "pids.events", ("max",)) > 0:
                 hit.append("processes")
         elif self.version == 1:
-            if _counter(self.folders[0], "memory.failcnt", ()) > 0:
-                hit.append("memory")
+            killed = _counter(self.folders[0], "memory.oom_control", ("oom_kill",))
+            if killed > 0 or _counter(self.folders[0], "memory.failcnt", ()) > 0 and not \
+                    _has_line(self.folders[0], "memory.oom_control", "oom_kill"):
+                hit.append("memory")  # (failcnt only where the kernel does not count kills)
             if _counter(self.folders[1], "pids.events", ("max",)) > 0:
                 hit.append("processes")
         return hit
@@ -199,6 +201,14 @@ def _own_cgroups() -> dict[str, str]:
 def _write(folder: str, name: str, value: int) -> None:
     with open(os.path.join(folder, name), "w", encoding="ascii") as f:
         f.write(str(int(value)))
+
+
+def _has_line(folder: str, name: str, key: str) -> bool:
+    try:
+        with open(os.path.join(folder, name), encoding="ascii") as f:
+            return any(line.split()[:1] == [key] for line in f)
+    except OSError:
+        return False
 
 
 def _counter(folder: str, name: str, keys: tuple[str, ...]) -> int:

@@ -233,3 +233,29 @@ def test_without_a_cgroup_the_grader_watches_the_memory_of_the_uid(tmp_path, mon
 
     monkeypatch.setattr(process, "Cgroup", NoCgroup)
     test_memory_is_bounded_for_the_whole_process_tree(tmp_path)
+
+
+def test_a_fork_bomb_is_bounded_and_named(tmp_path):
+    attack = '''
+import os, time
+_children = 0
+for _ in range(200):
+    try:
+        if os.fork() == 0:
+            time.sleep(10)
+            os._exit(0)
+        _children += 1
+    except OSError:
+        break
+LEAK = _children >= 200
+'''
+    from nnref.grading.slots import Cgroup
+
+    probe = Cgroup(1 << 30, 8)
+    counted = bool(probe.folders)  # a cgroup counts them (else only the uid's process limit)
+    probe.remove()
+    limits = Limits(timeout=30, call_timeout=15, memory_mb=1024, max_processes=32)
+    report = grade(write(tmp_path, leak_submission(attack)), "c1w2_numpy_basics", limits)
+    assert report.error is None
+    assert report.score == 0, report.output
+    assert ("limit of 32 processes" in report.output) == counted, report.output

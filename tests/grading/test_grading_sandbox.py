@@ -290,3 +290,27 @@ def test_grader_packages_inside_a_bound_folder_are_hidden(tmp_path, monkeypatch)
     finally:
         isolation._view.cache_clear()
     assert run.outcomes[0].value == (["nnref", "site-packages", "tf_parity"], [[], [], []])
+
+
+@pytest.mark.parametrize("folder", ["/tmp", "/dev/shm"])
+def test_the_writable_folders_are_private_and_size_capped(folder, tmp_path):
+    from nnref.grading import isolation
+
+    if isolation.problem():
+        skip_or_fail(isolation.problem())
+    path = tmp_path / "fill.py"
+    path.write_text(f'''
+import os
+def f():
+    try:
+        with open("{folder}/fill", "wb") as out:
+            for _ in range(100):
+                out.write(b"x" * (1 << 20))
+    except OSError as exc:
+        return exc.strerror, os.path.getsize("{folder}/fill") >> 20
+    return "wrote 100 MiB", 100
+''', encoding="utf-8")
+    limits = Limits(timeout=20, call_timeout=10, tmp_mb=16, file_mb=512)
+    run = run_submission(load_submission(path), [Call(0, "f", 1, (), {})], (), limits)
+    assert run.outcomes[0].value == ("No space left on device", 16)
+    assert not os.path.exists(f"{folder}/fill")  # not the host's
