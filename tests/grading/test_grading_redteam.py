@@ -270,6 +270,23 @@ except OSError:
     assert report.score == 0, report.output
 
 
+@pytest.mark.xfail(strict=True, reason="hole: fallocate(KEEP_SIZE) on the output file the "
+                   "sandbox writes (fd 1, a host file) takes host disk past RLIMIT_FSIZE")
+def test_the_output_files_cannot_take_more_disk_than_the_file_limit(tmp_path):
+    attack = '''
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long]
+for _fd in (1, 2):
+    _libc.fallocate(_fd, 1, 0, 1 << 30)  # FALLOC_FL_KEEP_SIZE: 1 GiB past the end
+    LEAK = LEAK or os.fstat(_fd).st_blocks * 512 > 64 << 20
+'''
+    limits = Limits(timeout=20, call_timeout=5, memory_mb=1024, file_mb=64)
+    report = grade(write(tmp_path, leak_submission(attack)), NUMPY_BASICS, limits)
+    assert report.error is None
+    assert report.score == 0, report.output
+
+
 # --- folder mode ------------------------------------------------------------------------------
 
 def _summary(out_dir) -> dict[str, float]:
