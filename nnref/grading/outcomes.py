@@ -103,7 +103,7 @@ class Setup:
     packages: tuple
     limits: Limits
     trusted: bool
-    private: str         # the grader's folder: the output files, the helper file
+    private: str         # the grader's folder: the helper file (the runner's copy when trusted)
 
 
 LIMIT_NOTES = {

@@ -145,7 +145,7 @@ class SandboxProcess:
             code = 128 - code  # bubblewrap's init reports a signal as 128 + its number
         status = "timeout" if code == EXIT_TIMEOUT else "crashed"
         self._stop(status, _exit_text(code,
-                                      os.path.join(self.setup.private, "stderr")))  # ended without saying "finished"
+                                      self.err))  # ended without saying "finished"
 
     def _handle(self, payload: bytes, run: SandboxRun) -> bool:
         """Act on one frame; True when the process said it finished or timed out."""
@@ -238,7 +238,7 @@ def _join(cgroup: Cgroup):
     return join
 
 
-def _exit_text(returncode, stderr_path: str) -> str:
+def _exit_text(returncode, stderr) -> str:
     if returncode is None:
         return "the sandbox process stopped answering"
     if returncode < 0:
@@ -260,7 +260,7 @@ def _exit_text(returncode, stderr_path: str) -> str:
     if returncode == EXIT_TIMEOUT:
         return "timed out"
     if returncode == EXIT_RUNNER_ERROR:
-        last = read_capped(stderr_path, 1 << 20)[0].strip().splitlines()[-1:] or ["no message"]
+        last = read_capped(stderr, 1 << 20)[0].strip().splitlines()[-1:] or ["no message"]
         return f"the sandbox's runner failed: {channel.text(last[0])}"
     return f"the process exited with status {returncode} (os._exit or a crash)"
 
@@ -272,11 +272,18 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def read_capped(path: str, cap: int) -> tuple[str, int]:
+def output_file(name: str):
+    """A file for the sandbox's stdout or stderr, in memory: the file-size limit holds for all
+    of it (on a disk file, ``fallocate(FALLOC_FL_KEEP_SIZE)`` takes disk past that limit), its
+    pages count against the memory of the sandbox that writes them, and it is gone once closed."""
+    return os.fdopen(os.memfd_create(f"nnref-{name}"), "w+b")
+
+
+def read_capped(file, cap: int) -> tuple[str, int]:
+    """The first ``cap`` bytes of ``file`` (an output file), as text, and its size."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            data = f.read(cap)
+        size = os.fstat(file.fileno()).st_size
+        data = os.pread(file.fileno(), cap, 0)
     except OSError:
         return "", 0
     return data.decode("utf-8", errors="replace"), size

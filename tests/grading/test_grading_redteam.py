@@ -270,8 +270,6 @@ except OSError:
     assert report.score == 0, report.output
 
 
-@pytest.mark.xfail(strict=True, reason="hole: fallocate(KEEP_SIZE) on the output file the "
-                   "sandbox writes (fd 1, a host file) takes host disk past RLIMIT_FSIZE")
 def test_the_output_files_cannot_take_more_disk_than_the_file_limit(tmp_path):
     attack = '''
 import ctypes, os
