@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 
@@ -159,7 +160,7 @@ def test_a_correct_notebook_with_large_outputs_keeps_its_points(tmp_path):
 
 
 def test_a_notebook_with_more_code_than_the_cap_is_refused(tmp_path):
-    cell = {"cell_type": "code", "source": "x = 1\n" * 1_000_000, "metadata": {}, "outputs": [],
+    cell = {"cell_type": "code", "source": "x = 1\n" * 500_000, "metadata": {}, "outputs": [],
             "execution_count": 1}
     report = grade(write(tmp_path, _notebook([cell] * 2), "attack.ipynb"), NUMPY_BASICS,
                    TEST_LIMITS)
@@ -230,18 +231,33 @@ def basic_sigmoid(x):
 '''
 
 
-@pytest.mark.parametrize("attack", [DEFLATED_RESULTS, CENTRAL_DIRECTORY_BOMB],
-                         ids=["deflated-results", "central-directory"])
-def test_the_childs_archives_do_not_grow_the_grader_without_bound(tmp_path, attack):
-    path = write(tmp_path, attack)
+def _grader_growth_mib(path) -> float:
+    """Grade ``path`` in a separate process (its address space capped at 3 GiB, so that a hole
+    cannot take the machine's memory) and return how much the grader's resident memory grew."""
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
     env = dict(os.environ, PYTHONPATH=ROOT)
     done = subprocess.run([sys.executable, os.path.join(FIXTURES, "grader_peak_rss.py"),
                            str(path), NUMPY_BASICS], env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, preexec_fn=cap)
     assert done.returncode == 0, done.stderr[-2000:]
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     assert measured["error"] is None and measured["score"] == 0
-    grown_mib = (measured["peak_kib"] - measured["before_kib"]) / 1024
+    return (measured["peak_kib"] - measured["before_kib"]) / 1024
+
+
+@pytest.mark.parametrize("attack", [DEFLATED_RESULTS, CENTRAL_DIRECTORY_BOMB],
+                         ids=["deflated-results", "central-directory"])
+def test_the_childs_archives_do_not_grow_the_grader_without_bound(tmp_path, attack):
+    grown_mib = _grader_growth_mib(write(tmp_path, attack))
+    assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
+
+
+def test_a_notebook_of_a_million_empty_outputs_does_not_exhaust_the_grader(tmp_path):
+    cell = {"cell_type": "code", "source": "import numpy as np\n", "metadata": {},
+            "execution_count": 1, "outputs": [{}] * 330_000}  # 1 MB of JSON
+    grown_mib = _grader_growth_mib(write(tmp_path, _notebook([cell]), "attack.ipynb"))
     assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
 
 
