@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 
 MAX_SOURCE_BYTES = 5_000_000     # more code is refused (a .py file, a notebook's code cells)
 MAX_NOTEBOOK_BYTES = 10_000_000  # a notebook file, its outputs (pictures...) included
-_MAGIC = re.compile(r"^(\s*)(?:[\w\s,()\[\]*.]+=\s*)?[%!]")  # %cmd, !cmd, x = !cmd, x = %cmd
+# %cmd, !cmd, x = !cmd, x = %cmd, after the indentation (matched without the indentation, and
+# with one run of name characters before "=": linear in the line's length, never backtracking
+# over it quadratically)
+_MAGIC = re.compile(r"(?:[\w,()\[\]*.][\w\s,()\[\]*.]*=\s*)?[%!]")
 
 
 class SubmissionError(ValueError):
@@ -105,10 +108,10 @@ def _load_notebook(path: str, data: bytes) -> Submission:
             continue
         lines = code.split("\n")
         for i, line in enumerate(lines):
-            match = _MAGIC.match(line)
-            if match and not line.lstrip().startswith(("#",)):
+            statement = line.lstrip()
+            if _MAGIC.match(statement):
                 notes.append(f"{label}, line {i + 1}: skipped IPython line {line.strip()[:60]!r}")
-                lines[i] = f"{match.group(1)}pass"
+                lines[i] = line[:len(line) - len(statement)] + "pass"
         sources.append(Source(label, f"<{label}>", "\n".join(lines)))
     if not sources:
         raise SubmissionError("the notebook has no code cells")

@@ -168,6 +168,20 @@ def test_a_notebook_with_more_code_than_the_cap_is_refused(tmp_path):
     assert "code cells hold more than 5 MB" in report.output
 
 
+def test_a_long_notebook_line_does_not_hang_the_grader(tmp_path):
+    cell = {"cell_type": "code", "source": " " * 200_000 + "x = 1\n", "metadata": {},
+            "outputs": [], "execution_count": 1}
+    path = write(tmp_path, _notebook([cell]), "attack.ipynb")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    try:  # the IPython-line pattern backtracked: 4 minutes for 200,000 spaces, hours for 5 MB
+        done = subprocess.run([sys.executable, os.path.join(FIXTURES, "grader_peak_rss.py"),
+                               str(path), NUMPY_BASICS], env=env, capture_output=True, text=True,
+                              timeout=120)  # a hang detector: the grading itself takes ~1 s
+    except subprocess.TimeoutExpired:
+        pytest.fail("grading a notebook with one line of 200,000 spaces took over 120 s")
+    assert json.loads(done.stdout.strip().splitlines()[-1])["error"] is None
+
+
 # --- the child's own messages ---------------------------------------------------------------
 
 FORGED_FRAMES = '''
