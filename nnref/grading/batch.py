@@ -28,6 +28,7 @@ from nnref.grading.results import GradeReport, TestResult, summary_csv, write_at
 from nnref.grading.sandbox import Limits
 
 _SUFFIXES = (".py", ".ipynb")
+_MAX_STEM = 100  # characters of a name kept in its results file's name (255 bytes at most)
 
 
 def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, str]]:
@@ -41,7 +42,29 @@ def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, s
             found.append(_one_in_folder(entry.name, entry.path))
         elif entry.name.lower().endswith(_SUFFIXES):
             found.append((entry.name, *_regular(entry.path)))
-    return found
+    return _refuse_shared_files(found)
+
+
+def _refuse_shared_files(found):
+    """Submissions that are one file (hard links: same device and inode) cannot be told apart:
+    each is refused, naming the others, rather than one student scoring the other's work."""
+    by_file = {}
+    for name, path, _ in found:
+        if path is not None:
+            by_file.setdefault(_file_id(path), []).append(name)
+    out = []
+    for name, path, problem in found:
+        others = [] if path is None else [n for n in by_file[_file_id(path)] if n != name]
+        if others:
+            path, problem = None, (f"the same file as {_printable(others[0])} (a hard link): "
+                                   "refused; grade it alone if it is the student's own")
+        out.append((name, path, problem))
+    return out
+
+
+def _file_id(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 def _one_in_folder(name: str, path: str) -> tuple[str, str | None, str]:
@@ -83,8 +106,8 @@ def results_names(names: list[str]) -> list[str]:
     stems, used = [], set()
     for name in names:
         stem = _safe_name(name)
-        if stem != name:
-            stem += "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+        if stem != name or len(stem) > _MAX_STEM:  # a long name: cut, the hash keeps it apart
+            stem = stem[:_MAX_STEM] + "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
         unique, k = stem, 1
         while unique.lower() in used:  # case-insensitive file systems too
             k += 1
@@ -143,7 +166,10 @@ def grade_folder(folder, assignment: str, output_dir, *, workers: int = 1,
             reports[index].error = f"{type(exc).__name__}: {exc}"
             reports[index].extra["traceback"] = traceback.format_exc(limit=8)
         reports[index].submission = _printable(name)
-        write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
+        try:  # one submission's results file never stops the batch
+            write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
+        except OSError as exc:
+            reports[index].error = f"its results file cannot be written: {exc.strerror or exc}"
         return index
 
     bar = _progress_bar(len(submissions), progress)

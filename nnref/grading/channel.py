@@ -37,6 +37,16 @@ def text(value) -> str:
     return value
 
 
+def count_field(value, field: str) -> int:
+    """A non-negative count from the child (``None``: 0); anything else, or a count no process
+    could reach (2**53 and above), is a protocol error."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 53:
+        raise ProtocolError(f"{field} is not a count: {text(value)[:40]}")
+    return value
+
+
 def texts(value) -> list[str]:
     if not isinstance(value, list):
         raise ProtocolError("a list of texts was expected")

@@ -149,6 +149,7 @@ def _run_one(args, limits) -> int:
 
 def _run_folder(args, limits) -> int:
     from nnref.grading.batch import grade_folder
+    from nnref.grading.results import printable
 
     try:
         reports = grade_folder(args.submission, args.assignment, args.output_dir,
@@ -158,9 +159,10 @@ def _run_folder(args, limits) -> int:
         print(f"nnref grade: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
-        width = max([len(r.submission) for r in reports] + [10])
-        for r in reports:
-            flag = f"  grader error: {r.error}" if r.error else ""
-            print(f"  {r.submission:<{width}}  {r.score:>6g}/{r.max_score:<6g}{flag}")
+        names = [printable(r.submission) for r in reports]
+        width = max([len(name) for name in names] + [10])
+        for name, r in zip(names, reports):
+            flag = f"  grader error: {printable(r.error)}" if r.error else ""
+            print(f"  {name:<{width}}  {r.score:>6g}/{r.max_score:<6g}{flag}")
         print(f"{len(reports)} submissions; results in {args.output_dir} (summary.csv)")
     return 1 if any(r.error for r in reports) else 0

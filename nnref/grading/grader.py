@@ -25,13 +25,13 @@ import stat
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from nnref.grading import names as graded_names
 from nnref.grading.assignments import get_assignment
-from nnref.grading.child.wire import changed_paths
+from nnref.grading.child.wire import changed_paths, nbytes
 from nnref.grading.compare import compare, format_path
 from nnref.grading.diagnose import feedback_lines
 from nnref.grading.loading import SubmissionError, load_submission
@@ -71,7 +71,9 @@ class AnswerKey:
                 call = Call(calls, fspec.name, spec.case_seed(fspec.name, case),
                             tuple(case.args), dict(case.kwargs))
                 calls += 1
-                entries.append(_reference_result(reference, call, case))
+                entry = _reference_result(reference, call, case)
+                entry.call = replace(call, result_bytes=nbytes(entry.value))
+                entries.append(entry)
             self.by_function[fspec.name] = entries
 
     @property

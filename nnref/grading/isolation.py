@@ -31,6 +31,8 @@ import subprocess
 import sys
 import sysconfig
 
+from nnref.grading import seccomp
+
 BWRAP_INSTALL = "apt-get install -y bubblewrap"
 SETPRIV = "/usr/bin/setpriv"
 INSIDE = "/sandbox"                       # the runner's folder inside the view
@@ -52,12 +54,18 @@ def problem() -> str | None:
         return ("bubblewrap (bwrap) is not installed; install it with: " + BWRAP_INSTALL)
     if os.geteuid() == 0 and not os.access(SETPRIV, os.X_OK):
         return f"{SETPRIV} (util-linux) is missing; install it with: apt-get install -y util-linux"
-    trial = [bwrap] + namespace_args() + ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
-                                          sys.executable, "-I", "-S", "-c", "pass"]
+    filter_fd = filter_file()  # the kernel must accept the filter too
+    trial = [bwrap] + namespace_args() + (["--seccomp", str(filter_fd)] if filter_fd else []) + [
+        "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+        sys.executable, "-I", "-S", "-c", "pass"]
     try:
-        done = subprocess.run(trial, capture_output=True, timeout=30)
+        done = subprocess.run(trial, capture_output=True, timeout=30,
+                              pass_fds=(filter_fd,) if filter_fd else ())
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap ({bwrap}) could not be run: {exc}"
+    finally:
+        if filter_fd:
+            os.close(filter_fd)
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         return (f"bubblewrap ({bwrap}) is not permitted here ({why[0]}); run as root, or enable "
@@ -74,11 +82,14 @@ def namespace_args() -> list[str]:
 
 
 def command(runner_files: dict[str, str], packages: tuple[str, ...], uid: int | None,
-            tmp_mb: int, fd: int) -> list[str]:
-    """The full command line; ``runner_files`` maps names in /sandbox to host files."""
+            tmp_mb: int, fd: int, filter_fd: int | None = None) -> list[str]:
+    """The full command line; ``runner_files`` maps names in /sandbox to host files;
+    ``filter_fd`` is an open file holding the seccomp filter (see :func:`filter_file`)."""
+    cmd = [bwrap_path()] + namespace_args()
+    if filter_fd is not None:
+        cmd += ["--seccomp", str(filter_fd)]
     # the private /tmp first: a package installed under the host's /tmp is bound over it
-    cmd = [bwrap_path()] + namespace_args() + ["--tmpfs", "/", "--perms", "1777", "--size",
-                                               str(int(tmp_mb) << 20), "--tmpfs", "/tmp"]
+    cmd += ["--tmpfs", "/", "--perms", "1777", "--size", str(int(tmp_mb) << 20), "--tmpfs", "/tmp"]
     cmd += list(_view(tuple(packages)))
     cmd += ["--perms", "0755", "--dir", INSIDE]
     for name, source in sorted(runner_files.items()):
@@ -89,6 +100,18 @@ def command(runner_files: dict[str, str], packages: tuple[str, ...], uid: int | 
         cmd += [SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     return cmd + [interpreter(), "-I", "-S", f"{INSIDE}/runner.py", str(fd)]
+
+
+def filter_file() -> int | None:
+    """A memory file holding the seccomp filter, at offset 0, for ``--seccomp`` (None on a
+    machine without a known filter); the caller closes it once bubblewrap has started."""
+    code = seccomp.program()
+    if code is None:
+        return None
+    fd = os.memfd_create("nnref-seccomp")
+    os.write(fd, code)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 def interpreter() -> str:

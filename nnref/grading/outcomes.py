@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nnref.grading.child.wire import MAX_BYTES, nbytes
+
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or not permitted: untrusted code is not run."""
@@ -50,6 +52,14 @@ class Call:
     seed: int
     args: tuple
     kwargs: dict
+    result_bytes: int = 0  # size of the expected value's arrays (see result_allowance)
+
+
+def result_allowance(call: Call) -> int:
+    """The most a result of ``call`` (its value and its inputs after the call) may unpack to:
+    a few times what an honest one takes (a value of a wider dtype, an input turned into a
+    copy), so that a submission cannot make the grader keep more than that."""
+    return min(MAX_BYTES, 8 * (nbytes((call.args, call.kwargs)) + call.result_bytes) + (1 << 20))
 
 
 @dataclass
@@ -93,7 +103,7 @@ class Setup:
     packages: tuple
     limits: Limits
     trusted: bool
-    private: str         # the grader's folder: the output files, the helper file
+    private: str         # the grader's folder: the helper file (the runner's copy when trusted)
 
 
 LIMIT_NOTES = {

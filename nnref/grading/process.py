@@ -10,7 +10,8 @@ import time
 
 from nnref.grading import channel, isolation
 from nnref.grading.child import wire
-from nnref.grading.outcomes import LIMIT_NOTES, CallOutcome, SandboxRun, Setup
+from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
+                                    result_allowance)
 from nnref.grading.slots import Cgroup, UidSlot, rss_of
 
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
@@ -39,6 +40,7 @@ class SandboxProcess:
         os.write(plan_fd, plan)
         os.lseek(plan_fd, 0, os.SEEK_SET)
         read_fd, write_fd = os.pipe()
+        filter_fd = None if self.setup.trusted else isolation.filter_file()
         cgroup = None if self.setup.trusted else Cgroup(self.limits.memory_mb << 20,
                                                         self.limits.max_processes)
         with UidSlot() if not self.setup.trusted else _NoSlot() as uid:
@@ -46,13 +48,15 @@ class SandboxProcess:
             try:
                 cwd = self._cwd(run)
                 proc = subprocess.Popen(
-                    self._command(uid, write_fd), cwd=cwd, env=self._env(cwd),
-                    stdin=plan_fd, stdout=self.out, stderr=self.err, pass_fds=(write_fd,),
+                    self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
+                    stdin=plan_fd, stdout=self.out, stderr=self.err,
+                    pass_fds=(write_fd,) + ((filter_fd,) if filter_fd is not None else ()),
                     start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.folders
                     else None)
             finally:
-                os.close(write_fd)
-                os.close(plan_fd)
+                for fd in (write_fd, plan_fd, filter_fd):
+                    if fd is not None:
+                        os.close(fd)
             # without a cgroup, the grader itself watches the memory of the sandbox's uid
             self.watched = uid if uid is not None and not (cgroup and cgroup.folders) else None
             try:
@@ -70,12 +74,12 @@ class SandboxProcess:
                             LIMIT_NOTES[h].format(limits=self.limits) for h in hits)
         return self
 
-    def _command(self, uid, fd) -> list[str]:
+    def _command(self, uid, fd, filter_fd) -> list[str]:
         if self.setup.trusted:
             runner = os.path.join(self.setup.private, "runner", "runner.py")
             return [isolation.interpreter(), "-I", "-S", runner, str(fd)]
         return isolation.command(self.setup.files, self.setup.packages, uid, self.limits.tmp_mb,
-                                 fd)
+                                 fd, filter_fd)
 
     def _cwd(self, run) -> str:
         if not self.setup.trusted:
@@ -141,7 +145,7 @@ class SandboxProcess:
             code = 128 - code  # bubblewrap's init reports a signal as 128 + its number
         status = "timeout" if code == EXIT_TIMEOUT else "crashed"
         self._stop(status, _exit_text(code,
-                                      os.path.join(self.setup.private, "stderr")))  # ended without saying "finished"
+                                      self.err))  # ended without saying "finished"
 
     def _handle(self, payload: bytes, run: SandboxRun) -> bool:
         """Act on one frame; True when the process said it finished or timed out."""
@@ -170,8 +174,7 @@ class SandboxProcess:
             self._stop("timeout", self._timeout_text(False))
             return True
         elif event == "finished":
-            dropped = header.get("dropped_output")
-            run.output_bytes += dropped if isinstance(dropped, int) and dropped > 0 else 0
+            run.output_bytes += channel.count_field(header.get("dropped_output"), "dropped_output")
             return True
         return False
 
@@ -195,7 +198,7 @@ class SandboxProcess:
                                                    "unencodable") else "crashed")
         outcome.detail = channel.text(header.get("error") or header.get("detail") or "")
         outcome.blocked_imports = channel.texts(header.get("blocked_imports", []))
-        value, after, problem = channel.decode_result(header, npz, wire.MAX_BYTES)
+        value, after, problem = channel.decode_result(header, npz, result_allowance(call))
         if problem:
             outcome.status, outcome.detail = "unencodable", problem
         elif outcome.status == "returned":
@@ -236,7 +239,7 @@ def _join(cgroup: Cgroup):
     return join
 
 
-def _exit_text(returncode, stderr_path: str) -> str:
+def _exit_text(returncode, stderr) -> str:
     if returncode is None:
         return "the sandbox process stopped answering"
     if returncode < 0:
@@ -258,7 +261,7 @@ def _exit_text(returncode, stderr_path: str) -> str:
     if returncode == EXIT_TIMEOUT:
         return "timed out"
     if returncode == EXIT_RUNNER_ERROR:
-        last = read_capped(stderr_path, 1 << 20)[0].strip().splitlines()[-1:] or ["no message"]
+        last = read_capped(stderr, 1 << 20)[0].strip().splitlines()[-1:] or ["no message"]
         return f"the sandbox's runner failed: {channel.text(last[0])}"
     return f"the process exited with status {returncode} (os._exit or a crash)"
 
@@ -270,11 +273,18 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def read_capped(path: str, cap: int) -> tuple[str, int]:
+def output_file(name: str):
+    """A file for the sandbox's stdout or stderr, in memory: the file-size limit holds for all
+    of it (on a disk file, ``fallocate(FALLOC_FL_KEEP_SIZE)`` takes disk past that limit), its
+    pages count against the memory of the sandbox that writes them, and it is gone once closed."""
+    return os.fdopen(os.memfd_create(f"nnref-{name}"), "w+b")
+
+
+def read_capped(file, cap: int) -> tuple[str, int]:
+    """The first ``cap`` bytes of ``file`` (an output file), as text, and its size."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            data = f.read(cap)
+        size = os.fstat(file.fileno()).st_size
+        data = os.pread(file.fileno(), cap, 0)
     except OSError:
         return "", 0
     return data.decode("utf-8", errors="replace"), size

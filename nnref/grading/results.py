@@ -10,6 +10,10 @@
 
 Files are written atomically (a temporary file in the same folder, then ``os.replace``), and
 the JSON is always valid: no NaN, text decoded with replacement characters.
+
+Texts in a report may come from a hostile submission (its messages, its file name). What goes
+to a terminal passes :func:`printable` (no control character can move the cursor, erase a line
+or reverse the text's direction), and a CSV cell cannot start a spreadsheet formula.
 """
 from __future__ import annotations
 
@@ -18,11 +22,26 @@ import io
 import json
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 
 from nnref._files import atomic_write
 
 MAX_TEXT = 20_000  # characters kept of one output field
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text) -> str:
+    """``text`` on one line for a terminal: control characters (newlines included), lone
+    surrogates and bidirectional controls are written as escapes (``\\x1b``, ``\\u202e``)."""
+    return "".join(repr(c)[1:-1] if c in _BIDI or unicodedata.category(c) in ("Cc", "Cs") else c
+                   for c in str(text))
+
+
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 @dataclass
@@ -122,17 +141,17 @@ def write_results(report: GradeReport, path: str | os.PathLike) -> None:
 def format_table(report: GradeReport) -> str:
     """A readable summary: one line per graded function, then the total."""
     width = max([len(t.name) for t in report.tests] + [8])
-    lines = [f"{report.assignment}: {os.path.basename(report.submission)}", ""]
+    lines = [f"{report.assignment}: {printable(os.path.basename(report.submission))}", ""]
     lines.append(f"  {'function':<{width}}  {'score':>11}  result")
     for t in report.tests:
-        detail = "passed" if t.status == "passed" else (t.first_line()[6:] or "failed")
+        detail = "passed" if t.status == "passed" else (printable(t.first_line()[6:]) or "failed")
         if len(detail) > 90:
             detail = detail[:87] + "..."
         lines.append(f"  {t.name:<{width}}  {_points(t.score):>5}/{_points(t.max_score):<5}  {detail}")
     lines.append(f"  {'total':<{width}}  {_points(report.score):>5}/{_points(report.max_score):<5}"
                  f"  ({report.execution_time:.1f} s)")
     if report.error:
-        lines.append(f"  grader error: {report.error}")
+        lines.append(f"  grader error: {printable(report.error)}")
     return "\n".join(lines)
 
 
@@ -152,7 +171,8 @@ def summary_csv(reports: list[GradeReport]) -> str:
     writer.writerow(["submission", "score", "max_score", "execution_time", "error"] + functions)
     for report in reports:
         by_name = {t.name: t.score for t in report.tests}
-        writer.writerow([report.submission, _points(report.score), _points(report.max_score),
-                         f"{report.execution_time:.2f}", report.error or ""]
+        writer.writerow([_cell(report.submission), _points(report.score),
+                         _points(report.max_score), f"{report.execution_time:.2f}",
+                         _cell(report.error or "")]
                         + [_points(by_name[f]) if f in by_name else "" for f in functions])
     return buffer.getvalue()

@@ -31,7 +31,7 @@ from nnref.grading.child import wire
 from nnref.grading.helper_files import helper_source
 from nnref.grading.outcomes import (LIMIT_NOTES, Call, CallOutcome, Limits, SandboxRun,
                                     SandboxUnavailable, Setup)
-from nnref.grading.process import SandboxProcess, read_capped
+from nnref.grading.process import SandboxProcess, output_file, read_capped
 
 __all__ = ["Call", "CallOutcome", "Limits", "SandboxRun", "SandboxUnavailable", "run_submission"]
 
@@ -71,8 +71,7 @@ def _run(setup: Setup, submission, calls) -> SandboxRun:
     run = SandboxRun(outcomes={})
     deadline = time.monotonic() + limits.timeout
     by_id = {c.id: c for c in calls}
-    with open(os.path.join(setup.private, "stdout"), "wb") as out, \
-            open(os.path.join(setup.private, "stderr"), "wb") as err:
+    with output_file("stdout") as out, output_file("stderr") as err:
         pending = list(calls)
         while True:
             run.processes += 1
@@ -113,8 +112,8 @@ def _run(setup: Setup, submission, calls) -> SandboxRun:
                 else:
                     detail = "not run: the sandbox ended before this call"
                 run.outcomes[call.id] = CallOutcome("not_run", detail=detail)
-    run.stdout, out_size = read_capped(os.path.join(setup.private, "stdout"), limits.output_kb << 10)
-    run.stderr, err_size = read_capped(os.path.join(setup.private, "stderr"), limits.output_kb << 10)
+        run.stdout, out_size = read_capped(out, limits.output_kb << 10)
+        run.stderr, err_size = read_capped(err, limits.output_kb << 10)
     run.output_bytes += out_size + err_size  # kept in the files (or written to fds 1, 2) + dropped
     for hit in dict.fromkeys(run.limits_hit):
         run.notes.append(LIMIT_NOTES[hit].format(limits=limits))

@@ -244,9 +244,40 @@ def arrays_to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
+def nbytes(value) -> int:
+    """Bytes of the arrays in ``value`` (nested tuples, lists, dicts), 8 for any other item."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return int(np.asarray(value).nbytes)
+    if isinstance(value, dict):
+        return 8 + sum(nbytes(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return 8 + sum(nbytes(v) for v in value)
+    return 8
+
+
+_END = struct.Struct("<4s4H2LH")  # a zip archive's end-of-central-directory record
+_ENTRY_BYTES = 64                 # a member's central-directory entry, with a name like "a12"
+
+
+def _check_directory(data: bytes) -> None:
+    """Refuse an archive whose central directory could list more than ``MAX_ITEMS`` members,
+    before ``zipfile`` builds an object for each of them (a forged one lists millions)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - (1 << 16) - _END.size))
+    if at < 0 or at + _END.size > len(data):
+        raise WireError("not an npz archive: no end-of-central-directory record")
+    if data[max(0, at - 20):at - 16] == b"PK\x06\x07":  # only archives past 4 GiB need one
+        raise WireError("not an npz archive of this grader: it has a ZIP64 end record")
+    directory = _END.unpack_from(data, at)[5]
+    if directory > MAX_ITEMS * _ENTRY_BYTES:
+        raise WireError(f"the archive's directory of {directory} bytes lists more than "
+                        f"{MAX_ITEMS} arrays")
+
+
 def arrays_from_bytes(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
     """Read ``.npz`` bytes with ``allow_pickle=False``, refusing archives that would unpack
-    to more than ``max_bytes`` (a forged archive must not exhaust the grader's memory)."""
+    to more than ``max_bytes`` or list more than ``MAX_ITEMS`` members (a forged archive must
+    not exhaust the grader's memory)."""
+    _check_directory(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
