@@ -164,10 +164,13 @@ def check_model(model, x, y, loss=None, epsilon: float = DEFAULT_EPSILON, traini
 
     The loss includes the regularization penalties; dropout masks are drawn once and then frozen.
     Returns one result per weight (coordinate check, sampled when ``max_coords`` is set) plus
-    ``directions`` directional checks over all weights at once.
+    ``directions`` directional checks over all weights at once. ``max_coords=0`` perturbs no
+    coordinate alone: only the directional checks are made (and returned).
     """
-    check_int("max_coords", max_coords, low=1, allow_none=True)
-    check_int("directions", directions)
+    check_int("max_coords", max_coords, low=0, allow_none=True)
+    check_int("directions", directions, low=1 if max_coords == 0 else 0,
+              expected="an integer >= 1 when max_coords=0 (else nothing is checked)"
+              if max_coords == 0 else None)
     check_int("seed", seed)
     check_real("epsilon", epsilon, low=0, low_open=True)
     loss_fn = model._loss_fn(loss)
@@ -182,7 +185,8 @@ def check_model(model, x, y, loss=None, epsilon: float = DEFAULT_EPSILON, traini
         freeze_masks(model)                              # reuse the masks drawn just now
         names = [f"{layer.name}/{i}" for layer in model.layers for i in range(len(layer.trainable_weights))]
         params = model.trainable_weights
-        results = check_gradients(J, params, grads, epsilon, names, max_coords, seed)
+        results = [] if max_coords == 0 else check_gradients(J, params, grads, epsilon, names,
+                                                             max_coords, seed)
         for k in range(directions):
             r = directional_check(J, params, grads, epsilon, seed=seed + 1 + k)
             r.name = f"direction_{k}"

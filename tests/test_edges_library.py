@@ -118,7 +118,7 @@ def test_bad_seeds(seed):
     assert _same(model.get_weights(), before)
 
 
-@pytest.mark.parametrize("kwargs, name", [({"max_coords": -1}, "max_coords"), ({"max_coords": 0}, "max_coords"),
+@pytest.mark.parametrize("kwargs, name", [({"max_coords": -1}, "max_coords"), ({"max_coords": 0, "directions": 0}, "directions"),
                                           ({"max_coords": 2.5}, "max_coords"), ({"directions": -1}, "directions"),
                                           ({"seed": -1}, "seed"), ({"epsilon": 0}, "epsilon"),
                                           ({"epsilon": math.nan}, "epsilon")])
@@ -128,6 +128,13 @@ def test_gradcheck_arguments(kwargs, name):
     with pytest.raises(ValueError, match=rf"{name} must be .*Received: {name}="):
         gradcheck.check_model(model, x, y, **kwargs)
     assert _same(model.get_weights(), before)
+
+
+def test_gradcheck_max_coords_zero_makes_only_the_directional_checks():
+    model, (x, y) = _model(), _data()
+    results = gradcheck.check_model(model, x, y, max_coords=0, directions=2)
+    assert [r.name for r in results] == ["direction_0", "direction_1"]
+    assert all(r.relative_difference < 1e-7 for r in results)
 
 
 @pytest.mark.parametrize("arg", ["flip", "rot90", "rotation"])
