@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import layout
 from nnref.course._three_layer import (backward_propagation, cross_entropy_terms,
                                        forward_propagation, make_moons, predict, predict_dec,
                                        update_parameters)
@@ -54,9 +54,9 @@ def load_dataset():
 
 def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
-    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
+    layer_dims = layout.check_layer_dims("layer_dims", layer_dims)
     np.random.seed(3)
-    return _layout.layer_parameters(
+    return layout.layer_parameters(
         layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2 / n_prev))
 
 
@@ -82,10 +82,10 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     Returns:
         The list of ``(mini_batch_X, mini_batch_Y)``: (n_x, size), (1, size).
     """
-    X = _layout.check_matrix("X", X)
+    X = layout.check_matrix("X", X)
     m = X.shape[1]
-    Y = _layout.check_labels("Y", Y, m)
-    mini_batch_size = _layout.check_int("mini_batch_size", mini_batch_size, low=1)
+    Y = layout.check_labels("Y", Y, m)
+    mini_batch_size = layout.check_int("mini_batch_size", mini_batch_size, low=1)
     np.random.seed(seed)
     permutation = list(np.random.permutation(m))
     shuffled_X = X[:, permutation]
@@ -102,7 +102,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
 
 
 def _zeros_like_parameters(parameters):
-    L = _layout.num_layers(parameters)
+    L = layout.num_layers(parameters)
     state = {}
     for l in range(1, L + 1):
         state["dW" + str(l)] = np.zeros(parameters["W" + str(l)].shape)
@@ -120,10 +120,10 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
 
     Returns ``(parameters, v)``, the two dicts given, their entries replaced.
     """
-    L = _layout.check_grads(parameters, grads)
-    _layout.check_grads(parameters, v)
-    beta = _layout.check_real("beta", beta, low=0, high=1)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    L = layout.check_grads(parameters, grads)
+    layout.check_grads(parameters, v)
+    beta = layout.check_real("beta", beta, low=0, high=1)
+    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
     for l in range(1, L + 1):
         for p in ("W", "b"):
             key, dkey = p + str(l), "d" + p + str(l)
@@ -145,14 +145,14 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
     Returns ``(parameters, v, s, v_corrected, s_corrected)``: the three dicts given (entries
     replaced) and two new dicts of the bias-corrected moments.
     """
-    L = _layout.check_grads(parameters, grads)
-    _layout.check_grads(parameters, v)
-    _layout.check_grads(parameters, s)
-    t = _layout.check_int("t", t, low=1)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
-    beta1 = _layout.check_real("beta1", beta1, low=0, high=1)
-    beta2 = _layout.check_real("beta2", beta2, low=0, high=1)
-    epsilon = _layout.check_real("epsilon", epsilon, low=0)
+    L = layout.check_grads(parameters, grads)
+    layout.check_grads(parameters, v)
+    layout.check_grads(parameters, s)
+    t = layout.check_int("t", t, low=1)
+    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    beta1 = layout.check_real("beta1", beta1, low=0, high=1)
+    beta2 = layout.check_real("beta2", beta2, low=0, high=1)
+    epsilon = layout.check_real("epsilon", epsilon, low=0)
     v_corrected, s_corrected = {}, {}
     for l in range(1, L + 1):
         for p in ("W", "b"):
@@ -175,10 +175,10 @@ def model(X, Y, layers_dims, optimizer, learning_rate=0.0007, mini_batch_size=64
     printed every 1000 epochs, and the learning rate too when decaying.
     Returns the trained ``parameters``.
     """
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_labels("Y", Y, X.shape[1])
-    _layout.check_choice("optimizer", optimizer, OPTIMIZERS)
-    num_epochs = _layout.check_int("num_epochs", num_epochs)
+    X = layout.check_matrix("X", X)
+    Y = layout.check_labels("Y", Y, X.shape[1])
+    layout.check_choice("optimizer", optimizer, OPTIMIZERS)
+    num_epochs = layout.check_int("num_epochs", num_epochs)
     if decay is not None and not callable(decay):
         raise TypeError(f"decay must be a function (learning_rate0, epoch_num, decay_rate) or None. "
                         f"Received: decay={decay!r}")
