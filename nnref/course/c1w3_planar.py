@@ -63,11 +63,7 @@ def initialize_parameters(n_x, n_h, n_y):
     """
     n_x, n_h, n_y = (layout.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
-    W1 = np.random.randn(n_h, n_x) * 0.01
-    b1 = np.zeros((n_h, 1))
-    W2 = np.random.randn(n_y, n_h) * 0.01
-    b2 = np.zeros((n_y, 1))
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01")
 
 
 def forward_propagation(X, parameters):

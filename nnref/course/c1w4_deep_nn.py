@@ -63,20 +63,12 @@ def initialize_parameters(n_x, n_h, n_y):
     """``np.random.seed(1)``; W1 = randn(n_h, n_x)·0.01, b1 = 0, W2 = randn(n_y, n_h)·0.01, b2 = 0."""
     n_x, n_h, n_y = (layout.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
-    np.random.seed(1)
-    W1 = np.random.randn(n_h, n_x) * 0.01
-    b1 = np.zeros((n_h, 1))
-    W2 = np.random.randn(n_y, n_h) * 0.01
-    b2 = np.zeros((n_y, 1))
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01", seed=1)
 
 
 def initialize_parameters_deep(layer_dims):
     """``np.random.seed(3)``; for l = 1..L: W{l} = randn(n_l, n_{l-1})·0.01, b{l} = zeros((n_l, 1))."""
-    layer_dims = layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 0.01)
+    return layout.initialize_layers(layer_dims, scaling="0.01", seed=3)
 
 
 # ----------------------------------------------------------------------------- forward

@@ -42,25 +42,17 @@ def load_dataset():
 
 def initialize_parameters_zeros(layers_dims):
     """W{l} = zeros((n_l, n_{l-1})), b{l} = zeros((n_l, 1))."""
-    layers_dims = layout.check_layer_dims("layers_dims", layers_dims)
-    return layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.zeros((n, n_prev)))
+    return layout.initialize_layers(layers_dims, scaling="zeros", name="layers_dims")
 
 
 def initialize_parameters_random(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·10, b{l} = zeros((n_l, 1))."""
-    layers_dims = layout.check_layer_dims("layers_dims", layers_dims)
-    np.random.seed(3)
-    return layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 10)
+    return layout.initialize_layers(layers_dims, scaling="10", seed=3, name="layers_dims")
 
 
 def initialize_parameters_he(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
-    layers_dims = layout.check_layer_dims("layers_dims", layers_dims)
-    np.random.seed(3)
-    return layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2. / n_prev))
+    return layout.initialize_layers(layers_dims, scaling="he", seed=3, name="layers_dims")
 
 
 def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):

@@ -48,10 +48,7 @@ def load_2D_dataset(path=None):
 
 def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1}) / √n_{l-1}, b{l} = zeros((n_l, 1))."""
-    layer_dims = layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) / np.sqrt(n_prev))
+    return layout.initialize_layers(layer_dims, scaling="1/sqrt(n)", seed=3)
 
 
 def _l2_coefficient(lambd, m):

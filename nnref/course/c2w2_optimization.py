@@ -54,10 +54,7 @@ def load_dataset():
 
 def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
-    layer_dims = layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2 / n_prev))
+    return layout.initialize_layers(layer_dims, scaling="he", seed=3)
 
 
 def compute_cost(a3, Y):

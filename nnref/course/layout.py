@@ -134,14 +134,37 @@ def check_layer_dims(name: str, layer_dims, min_len: int = 2) -> list[int]:
     return [check_int(f"{name}[{i}]", n, low=1) for i, n in enumerate(layer_dims)]
 
 
-def layer_parameters(layer_dims: list[int], draw) -> dict:
-    """The course's parameter dict for layer sizes [n_0, ..., n_L]: W{l} = draw(n_l, n_{l-1}),
-    b{l} = zeros((n_l, 1)), drawn in the order W1, W2, ... (so a seeded global RNG gives the
-    course's numbers; the caller seeds it and writes the scaling exactly as the course does)."""
+# The course's weight scalings, each as the course writes it after ``np.random.randn(n_l, n_{l-1})``.
+WEIGHT_SCALINGS = {
+    "0.01": lambda W, n_prev: W * 0.01,                      # course 1 (weeks 3, 4)
+    "10": lambda W, n_prev: W * 10,                          # course 2 week 1's "random" init
+    "1/sqrt(n)": lambda W, n_prev: W / np.sqrt(n_prev),      # dnn_app_utils, reg_utils
+    "he": lambda W, n_prev: W * np.sqrt(2. / n_prev),        # course 2 weeks 1-2 (He)
+}
+
+
+def initialize_layers(layer_dims, *, scaling, seed=None, name="layer_dims") -> dict:
+    """The course's parameter dict for layer sizes [n_0, ..., n_L], written once for every
+    assignment: ``np.random.seed(seed)`` (unless None), then for l = 1..L
+    ``W{l} = randn(n_l, n_{l-1})`` scaled by ``WEIGHT_SCALINGS[scaling]`` (or zeros with
+    ``scaling="zeros"``) and ``b{l} = zeros((n_l, 1))``, drawn in the order W1, W2, ... (so the
+    seeded global generator gives the course's numbers).
+
+    Returns:
+        ``{"W1": (n_1, n_0), "b1": (n_1, 1), ..., "WL": (n_L, n_{L-1}), "bL": (n_L, 1)}``.
+    """
+    layer_dims = check_layer_dims(name, layer_dims)
+    check_choice("scaling", scaling, ("zeros", *WEIGHT_SCALINGS))
+    if seed is not None:
+        np.random.seed(seed)
     parameters = {}
     for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = draw(layer_dims[l], layer_dims[l - 1])   # (n_l, n_{l-1})
-        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))             # (n_l, 1)
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        if scaling == "zeros":
+            parameters["W" + str(l)] = np.zeros((n, n_prev))
+        else:
+            parameters["W" + str(l)] = WEIGHT_SCALINGS[scaling](np.random.randn(n, n_prev), n_prev)
+        parameters["b" + str(l)] = np.zeros((n, 1))
     return parameters
 
 
