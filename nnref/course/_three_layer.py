@@ -17,9 +17,8 @@ assignments use week 4's placement (``dZ3 = A3 − Y``, ``dW3 = (1/m)·dZ3·A2�
 Also here: the cross-entropy of these files (``1/m · nansum``, so that the course's "random"
 initialization prints ``inf`` rather than ``nan``), ``update_parameters`` (which, as the
 course's, rebinds the entries of the dict it is given and returns it), ``predict`` and
-``predict_dec``; and the course's ``sklearn.datasets.make_circles`` / ``make_moons`` draws
-(scikit-learn's algorithm on NumPy's global generator, so ``np.random.seed`` before them
-reproduces the course's data sets without scikit-learn).
+``predict_dec``. The data sets (``make_circles``, ``make_moons``) are in
+:mod:`nnref.course.data`.
 """
 from __future__ import annotations
 
@@ -113,44 +112,3 @@ def predict_dec(parameters, X):
     """Boolean predictions (1, m), a3 > 0.5 (used to plot the decision boundary)."""
     a3, _ = forward_propagation(X, parameters)
     return a3 > 0.5
-
-
-# ----------------------------------------------------------------------------- course data
-def _shuffle_and_noise(X, y, noise):
-    """scikit-learn's ``shuffle`` then Gaussian noise, on NumPy's global generator."""
-    indices = np.arange(X.shape[0])
-    np.random.shuffle(indices)
-    X, y = X[indices], y[indices]
-    X += np.random.normal(scale=noise, size=X.shape)
-    return X, y
-
-
-def make_circles(n_samples, noise, factor=0.8):
-    """``sklearn.datasets.make_circles(n_samples, noise=noise)`` drawn from ``np.random``.
-
-    Returns X (n_samples, 2), y (n_samples,): an outer circle (label 0) and an inner one of
-    radius ``factor`` (label 1), shuffled, plus N(0, noise²) noise.
-    """
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    lin_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
-    lin_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    X = np.vstack([np.append(np.cos(lin_out), np.cos(lin_in) * factor),
-                   np.append(np.sin(lin_out), np.sin(lin_in) * factor)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    return _shuffle_and_noise(X, y, noise)
-
-
-def make_moons(n_samples, noise):
-    """``sklearn.datasets.make_moons(n_samples, noise=noise)`` drawn from ``np.random``.
-
-    Returns X (n_samples, 2), y (n_samples,): two interleaving half circles, shuffled, plus noise.
-    """
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    X = np.vstack([np.append(np.cos(np.linspace(0, np.pi, n_out)),
-                             1 - np.cos(np.linspace(0, np.pi, n_in))),
-                   np.append(np.sin(np.linspace(0, np.pi, n_out)),
-                             1 - np.sin(np.linspace(0, np.pi, n_in)) - 0.5)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    return _shuffle_and_noise(X, y, noise)

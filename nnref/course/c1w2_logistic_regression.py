@@ -21,7 +21,7 @@ import copy
 
 import numpy as np
 
-from nnref.course import layout
+from nnref.course import data, layout
 from nnref.functional import activations, losses
 
 __all__ = ["sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model",
@@ -36,7 +36,7 @@ def load_dataset(path=None):
         (209, 64, 64, 3), int (1, 209), uint8 (50, 64, 64, 3), int (1, 50), ``[b'non-cat', b'cat']``.
         The course then flattens (``x.reshape(x.shape[0], -1).T``) and divides by 255.
     """
-    return layout.catvnoncat(path)
+    return data.catvnoncat(path)
 
 
 def sigmoid(z):

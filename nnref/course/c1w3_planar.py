@@ -19,33 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnref.course import layout
+from nnref.course.data import load_planar_dataset
 from nnref.functional import activations, losses
 
 __all__ = ["load_planar_dataset", "layer_sizes", "initialize_parameters", "forward_propagation",
            "compute_cost", "backward_propagation", "update_parameters", "nn_model", "predict"]
-
-
-def load_planar_dataset():
-    """The course's 2-class "flower": X (2, 400) float64, Y (1, 400) uint8.
-
-    Exactly the course's ``planar_utils.load_planar_dataset``: ``np.random.seed(1)``; for class
-    j = 0, 1, N = 200 points with angle t = linspace(3.12·j, 3.12·(j + 1), N) + 0.2·randn and
-    radius r = a·sin(4t) + 0.2·randn (a = 4), at (r·sin t, r·cos t).
-    """
-    np.random.seed(1)
-    m = 400                                    # number of examples
-    N = int(m / 2)                             # points per class
-    D = 2                                      # dimensionality
-    X = np.zeros((m, D))                       # one example per row (transposed at the end)
-    Y = np.zeros((m, 1), dtype="uint8")        # 0 for red, 1 for blue
-    a = 4                                      # maximum ray of the flower
-    for j in range(2):
-        ix = range(N * j, N * (j + 1))
-        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2   # theta
-        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2                           # radius
-        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
-        Y[ix] = j
-    return X.T, Y.T                            # (2, m), (1, m)
 
 
 def layer_sizes(X, Y):

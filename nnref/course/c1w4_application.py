@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import layout
+from nnref.course import data, layout
 from nnref.course.c1w4_deep_nn import (L_model_backward, L_model_forward, compute_cost,
                                        initialize_parameters, linear_activation_backward,
                                        linear_activation_forward, update_parameters)
@@ -46,7 +46,7 @@ def load_data(path=None):
         ``(train_x_orig, train_y, test_x_orig, test_y, classes)``: uint8 (209, 64, 64, 3),
         int (1, 209), uint8 (50, 64, 64, 3), int (1, 50), ``[b'non-cat', b'cat']``.
     """
-    return layout.catvnoncat(path)
+    return data.catvnoncat(path)
 
 
 def initialize_parameters_deep(layer_dims):

@@ -17,7 +17,8 @@ import numpy as np
 
 from nnref.course import layout
 from nnref.course._three_layer import (backward_propagation, compute_loss, forward_propagation,
-                                       make_circles, predict, predict_dec, update_parameters)
+                                       predict, predict_dec, update_parameters)
+from nnref.course.data import make_circles
 
 __all__ = ["load_dataset", "initialize_parameters_zeros", "initialize_parameters_random",
            "initialize_parameters_he", "model", "forward_propagation", "backward_propagation",

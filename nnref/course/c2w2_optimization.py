@@ -28,8 +28,9 @@ import numpy as np
 
 from nnref.course import layout
 from nnref.course._three_layer import (backward_propagation, cross_entropy_terms,
-                                       forward_propagation, make_moons, predict, predict_dec,
+                                       forward_propagation, predict, predict_dec,
                                        update_parameters)
+from nnref.course.data import make_moons
 from nnref.functional import optim
 from nnref.schedules import schedule_lr_decay, update_lr
 

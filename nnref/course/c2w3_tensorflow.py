@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from nnref import datasets, initializers
-from nnref.course import backprop, layout
+from nnref.course import backprop, data, layout
 from nnref.functional import activations, losses, optim
 
 __all__ = ["load_dataset", "normalize", "linear_function", "sigmoid", "one_hot_matrix",
@@ -49,7 +49,7 @@ def load_dataset(path=None):
         ``(train_set_x_orig, train_set_y_orig, test_set_x_orig, test_set_y_orig, classes)``:
         uint8 (1080, 64, 64, 3), int (1, 1080), uint8 (120, 64, 64, 3), int (1, 120), (6,).
     """
-    return layout.image_set_course_layout(datasets.load_signs, path)
+    return data.image_set_course_layout(datasets.load_signs, path)
 
 
 def normalize(image):

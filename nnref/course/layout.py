@@ -1,4 +1,4 @@
-"""The course's ``(n_x, m)`` layout on top of the batch-first kernels, and shared checks.
+"""The course's ``(n_x, m)`` layout on top of the batch-first kernels, and the course's checks.
 
 Course layout: ``A`` is ``(n, m)`` (one example per column), ``W`` is ``(n_l, n_{l-1})``,
 ``b`` is ``(n_l, 1)``. Kernel layout (:mod:`nnref.functional.dense`): ``x`` is ``(m, n)``,
@@ -15,7 +15,6 @@ import numbers
 
 import numpy as np
 
-from nnref import datasets
 from nnref.functional import optim
 from nnref.functional.dense import dense_backward, dense_forward
 
@@ -200,23 +199,3 @@ def check_grads(parameters: dict, grads: dict, prefix: str = "d") -> int:
                                  f"{np.shape(parameters[f'{p}{l}'])}. "
                                  f"Received: {np.shape(grads[key])}")
     return L
-
-
-# ----------------------------------------------------------------------------- data
-def flatten_images(x: np.ndarray) -> np.ndarray:
-    """The course's ``x.reshape(x.shape[0], -1).T``: (m, 64, 64, 3) -> (12288, m)."""
-    return x.reshape(x.shape[0], -1).T
-
-
-def image_set_course_layout(loader, path):
-    """A batch-first image loader's output in the layout of the course's ``load_dataset()``:
-    images as stored (m, 64, 64, 3), labels as rows (1, m)."""
-    x_train, y_train, x_test, y_test, classes = loader(path)
-    return (x_train, y_train.reshape(1, -1), x_test, y_test.reshape(1, -1), classes)
-
-
-def catvnoncat(path=None):
-    """``(train_set_x_orig, train_set_y, test_set_x_orig, test_set_y, classes)`` as the course's
-    ``load_dataset()`` / ``load_data()``: uint8 (209, 64, 64, 3), int (1, 209), uint8 (50, 64, 64, 3),
-    int (1, 50), ``[b'non-cat', b'cat']``."""
-    return image_set_course_layout(datasets.load_catvnoncat, path)
