@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import backprop, layout
+from nnref.course import backprop, checks, layout
 from nnref.functional import activations, losses
 
 CACHE_KEYS = ("z1", "a1", "W1", "b1", "z2", "a2", "W2", "b2", "z3", "a3", "W3", "b3")
@@ -32,7 +32,7 @@ CACHE_KEYS = ("z1", "a1", "W1", "b1", "z2", "a2", "W2", "b2", "z3", "a3", "W3", 
 
 def forward_propagation(X, parameters):
     """Returns ``(a3, cache)``: a3 (1, m) and the course's 12-item cache tuple."""
-    X = layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
     z1 = layout.linear_forward(X, W1, b1)      # (n_1, m)
     a1 = activations.relu(z1)
@@ -91,8 +91,8 @@ def update_parameters(parameters, grads, learning_rate):
     As the course's: the entries of ``parameters`` are replaced by new arrays (the dict is
     modified and returned; the arrays it held before are not).
     """
-    L = layout.check_grads(parameters, grads)
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    L = checks.check_grads(parameters, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     for k in range(1, L + 1):
         for p in ("W", "b"):
             key = p + str(k)

@@ -21,7 +21,7 @@ import copy
 
 import numpy as np
 
-from nnref.course import data, layout
+from nnref.course import checks, data, layout
 from nnref.functional import activations, losses
 
 __all__ = ["sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model",
@@ -46,7 +46,7 @@ def sigmoid(z):
 
 def initialize_with_zeros(dim):
     """``w = np.zeros((dim, 1))`` and ``b = 0.0``."""
-    dim = layout.check_int("dim", dim, low=1)
+    dim = checks.check_int("dim", dim, low=1)
     return np.zeros((dim, 1)), 0.0
 
 
@@ -57,12 +57,12 @@ def _forward(w, b, X):
 
 
 def _check_wbX(w, b, X):
-    X = layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     if not isinstance(w, np.ndarray) or w.shape != (X.shape[0], 1):
         raise ValueError(f"w must have shape ({X.shape[0]}, 1), one weight per row of X. "
-                         f"Received: w={layout.shown(w)}")
+                         f"Received: w={checks.shown(w)}")
     if np.ndim(b) != 0:
-        raise ValueError(f"b must be a scalar. Received: b={layout.shown(b)}")
+        raise ValueError(f"b must be a scalar. Received: b={checks.shown(b)}")
     return X
 
 
@@ -77,7 +77,7 @@ def propagate(w, b, X, Y):
     """
     X = _check_wbX(w, b, X)
     m = X.shape[1]
-    Y = layout.check_labels("Y", Y, m)
+    Y = checks.check_labels("Y", Y, m)
     _, A = _forward(w, b, X)                                                     # (1, m)
     cost = losses.binary_crossentropy(Y, A, reduction="sum") / m                 # the course's −(1/m)·Σ
     dw = 1 / m * np.dot(X, (A - Y).T)                                            # (n_x, 1)
@@ -96,8 +96,8 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
         ``(params, grads, costs)``: ``{"w", "b"}`` after training, ``{"dw", "db"}`` of the last
         step, and the list of recorded costs (0-d arrays).
     """
-    num_iterations = layout.check_int("num_iterations", num_iterations, low=1)
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    num_iterations = checks.check_int("num_iterations", num_iterations, low=1)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     w, b = copy.deepcopy(w), copy.deepcopy(b)
     costs = []
     for i in range(num_iterations):
@@ -114,7 +114,7 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
 
 def predict(w, b, X):
     """Labels 1.0 where σ(wᵀX + b) > 0.5, else 0.0, as a float array of shape (1, m)."""
-    X = layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     w = np.asarray(w).reshape(X.shape[0], 1)
     _, A = _forward(w, b, X)
     return (A > 0.5).astype(np.float64)
@@ -135,8 +135,8 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0
         ``{"costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate",
         "num_iterations"}``.
     """
-    X_train = layout.check_matrix("X_train", X_train)
-    X_test = layout.check_matrix("X_test", X_test)
+    X_train = checks.check_matrix("X_train", X_train)
+    X_test = checks.check_matrix("X_test", X_test)
     w, b = initialize_with_zeros(X_train.shape[0])
     params, grads, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)
     w, b = params["w"], params["b"]

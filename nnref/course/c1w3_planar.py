@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import layout
+from nnref.course import checks, layout
 from nnref.course.data import load_planar_dataset
 from nnref.functional import activations, losses
 
@@ -28,8 +28,8 @@ __all__ = ["load_planar_dataset", "layer_sizes", "initialize_parameters", "forwa
 
 def layer_sizes(X, Y):
     """(n_x, n_h, n_y) = (X.shape[0], 4, Y.shape[0])."""
-    X = layout.check_matrix("X", X)
-    Y = layout.check_matrix("Y", Y)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_matrix("Y", Y)
     return (X.shape[0], 4, Y.shape[0])
 
 
@@ -39,7 +39,7 @@ def initialize_parameters(n_x, n_h, n_y):
     Draws from NumPy's global generator without seeding it (seed before calling, as the course's
     test does with ``np.random.seed(2)``).
     """
-    n_x, n_h, n_y = (layout.check_int(k, v, low=1) for k, v in
+    n_x, n_h, n_y = (checks.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
     return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01")
 
@@ -60,11 +60,11 @@ def compute_cost(A2, Y):
     A2: (1, m), or (m,) as the course's own test passes it (its product with Y of shape
     (1, m) broadcasts to (1, m), as in the course's code).
     """
-    Y = layout.check_matrix("Y", Y)
+    Y = checks.check_matrix("Y", Y)
     m = Y.shape[1]
     if not isinstance(A2, np.ndarray) or A2.shape not in ((1, m), (m,)):
         raise ValueError(f"A2 must be an array of shape (1, {m}) (or ({m},)), one value per "
-                         f"column of Y. Received: A2={layout.shown(A2)}")
+                         f"column of Y. Received: A2={checks.shown(A2)}")
     return float(losses.binary_crossentropy(Y, A2, reduction="sum") / m)
 
 
@@ -87,8 +87,8 @@ def backward_propagation(parameters, cache, X, Y):
 
 def update_parameters(parameters, grads, learning_rate=1.2):
     """One gradient-descent step; returns a new dict (``parameters`` is not modified)."""
-    layout.check_grads(parameters, grads)
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    checks.check_grads(parameters, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     return {k: layout.descend(parameters[k], grads["d" + k], learning_rate)
             for k in ("W1", "b1", "W2", "b2")}
 
@@ -101,7 +101,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     """
     np.random.seed(3)
     n_x, _, n_y = layer_sizes(X, Y)
-    num_iterations = layout.check_int("num_iterations", num_iterations)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     parameters = initialize_parameters(n_x, n_h, n_y)
     for i in range(num_iterations):
         A2, cache = forward_propagation(X, parameters)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import data, layout
+from nnref.course import checks, data, layout
 from nnref.course.c1w4_deep_nn import (L_model_backward, L_model_forward, compute_cost,
                                        initialize_parameters, linear_activation_backward,
                                        linear_activation_forward, update_parameters)
@@ -55,10 +55,10 @@ def initialize_parameters_deep(layer_dims):
 
 
 def _check_training(X, Y, learning_rate, num_iterations):
-    X = layout.check_matrix("X", X)
-    Y = layout.check_labels("Y", Y, X.shape[1])
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
-    num_iterations = layout.check_int("num_iterations", num_iterations, low=1)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
+    num_iterations = checks.check_int("num_iterations", num_iterations, low=1)
     return X, Y, learning_rate, num_iterations
 
 
@@ -81,7 +81,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     X, Y, learning_rate, num_iterations = _check_training(X, Y, learning_rate, num_iterations)
     np.random.seed(1)
     costs = []
-    if len(layout.check_layer_dims("layers_dims", layers_dims)) != 3:
+    if len(checks.check_layer_dims("layers_dims", layers_dims)) != 3:
         raise ValueError(f"layers_dims must be (n_x, n_h, n_y). Received: layers_dims={layers_dims!r}")
     (n_x, n_h, n_y) = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
@@ -122,7 +122,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 
 def predict(X, y, parameters):
     """Labels (1, m) of 0./1. (1 where AL > 0.5); prints "Accuracy: " + the fraction correct."""
-    X = layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     m = X.shape[1]
     probas, _ = L_model_forward(X, parameters)
     p = (probas > 0.5).astype(np.float64)                  # (1, m)

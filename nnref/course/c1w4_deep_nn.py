@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import backprop, layout
+from nnref.course import backprop, checks, layout
 from nnref.functional import activations, losses
 
 __all__ = ["sigmoid", "relu", "sigmoid_backward", "relu_backward", "initialize_parameters",
@@ -61,7 +61,7 @@ def relu_backward(dA, cache):
 # ----------------------------------------------------------------------------- initialization
 def initialize_parameters(n_x, n_h, n_y):
     """``np.random.seed(1)``; W1 = randn(n_h, n_x)·0.01, b1 = 0, W2 = randn(n_y, n_h)·0.01, b2 = 0."""
-    n_x, n_h, n_y = (layout.check_int(k, v, low=1) for k, v in
+    n_x, n_h, n_y = (checks.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
     return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01", seed=1)
 
@@ -85,7 +85,7 @@ def linear_activation_forward(A_prev, W, b, activation):
 
     Returns ``(A, cache)`` with ``cache = (linear_cache, activation_cache)``.
     """
-    layout.check_choice("activation", activation, ACTIVATIONS)
+    checks.check_choice("activation", activation, ACTIVATIONS)
     Z, linear_cache = linear_forward(A_prev, W, b)
     A, activation_cache = sigmoid(Z) if activation == "sigmoid" else relu(Z)
     return A, (linear_cache, activation_cache)
@@ -97,7 +97,7 @@ def L_model_forward(X, parameters):
     Returns ``(AL, caches)``: AL (n_L, m) and the list of L caches of
     :func:`linear_activation_forward`.
     """
-    L = layout.num_layers(parameters)
+    L = checks.num_layers(parameters)
     caches = []
     A = X
     for l in range(1, L):
@@ -116,8 +116,8 @@ def compute_cost(AL, Y):
     Returns a 0-d ndarray, as the course's ``np.squeeze`` of its (1, 1) product does (the
     application's ``costs`` list holds these, and the course's test checks they are arrays).
     """
-    AL = layout.check_matrix("AL", AL)
-    Y = layout.check_labels("Y", Y, AL.shape[1])
+    AL = checks.check_matrix("AL", AL)
+    Y = checks.check_labels("Y", Y, AL.shape[1])
     m = AL.shape[1]
     return np.squeeze(np.asarray(losses.binary_crossentropy(Y, AL, reduction="sum") / m))
 
@@ -139,7 +139,7 @@ def linear_activation_backward(dA, cache, activation, *, compute_dA_prev=True):
 
     Returns ``(dA_prev, dW, db)`` (dA_prev None with ``compute_dA_prev=False``).
     """
-    layout.check_choice("activation", activation, ACTIVATIONS)
+    checks.check_choice("activation", activation, ACTIVATIONS)
     linear_cache, activation_cache = cache
     if activation == "relu":
         dZ = relu_backward(dA, activation_cache)
@@ -175,8 +175,8 @@ def L_model_backward(AL, Y, caches, *, compute_dA0=True):
 def update_parameters(params, grads, learning_rate):
     """W{l} −= α·dW{l}, b{l} −= α·db{l}; returns a new dict (``params`` is not modified,
     as the course's ``copy.deepcopy(params)``)."""
-    L = layout.check_grads(params, grads)
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    L = checks.check_grads(params, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     parameters = {}
     for l in range(1, L + 1):
         for p in ("W", "b"):

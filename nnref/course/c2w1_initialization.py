@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import layout
+from nnref.course import checks, layout
 from nnref.course._three_layer import (backward_propagation, compute_loss, forward_propagation,
                                        predict, predict_dec, update_parameters)
 from nnref.course.data import make_circles
@@ -62,10 +62,10 @@ def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initi
     Prints "Cost after iteration i: ..." every 1000 iterations with ``print_cost``.
     Returns the trained ``parameters``.
     """
-    X = layout.check_matrix("X", X)
-    Y = layout.check_labels("Y", Y, X.shape[1])
-    layout.check_choice("initialization", initialization, INITIALIZATIONS)
-    num_iterations = layout.check_int("num_iterations", num_iterations)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    checks.check_choice("initialization", initialization, INITIALIZATIONS)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     layers_dims = [X.shape[0], 10, 5, 1]
     if initialization == "zeros":
         parameters = initialize_parameters_zeros(layers_dims)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import datasets
-from nnref.course import layout
+from nnref.course import checks, layout
 from nnref.course._three_layer import backward_propagation, forward_propagation, graded_backward
 from nnref.course._three_layer import compute_loss as compute_cost
 from nnref.course._three_layer import predict, predict_dec, update_parameters
@@ -53,13 +53,13 @@ def initialize_parameters(layer_dims):
 
 def _l2_coefficient(lambd, m):
     """λ/(2m): the core's l2 coefficient for the course's (1/m)·(λ/2)·Σ‖W‖²."""
-    return layout.check_real("lambd", lambd, low=0) / m / 2
+    return checks.check_real("lambd", lambd, low=0) / m / 2
 
 
 def compute_cost_with_regularization(A3, Y, parameters, lambd):
     """J = compute_cost(A3, Y) + (1/m)·(λ/2)·(‖W1‖² + ‖W2‖² + ‖W3‖²)."""
-    A3 = layout.check_matrix("A3", A3)
-    m = layout.check_labels("Y", Y, A3.shape[1]).shape[-1]
+    A3 = checks.check_matrix("A3", A3)
+    m = checks.check_labels("Y", Y, A3.shape[1]).shape[-1]
     l2 = _l2_coefficient(lambd, m)
     L2_regularization_cost = sum(penalties.l2_penalty(parameters["W" + str(l)], l2)
                                  for l in (1, 2, 3))
@@ -71,7 +71,7 @@ def backward_propagation_with_regularization(X, Y, cache, lambd):
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
-    X = layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
     l2 = _l2_coefficient(lambd, X.shape[1])
     return graded_backward(X, Y, (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3),
@@ -87,8 +87,8 @@ def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
     Returns:
         ``(A3, cache)``: A3 (1, m); cache ``(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)``.
     """
-    X = layout.check_matrix("X", X)
-    keep_prob = layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     np.random.seed(1)
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
     Z1 = layout.linear_forward(X, W1, b1)
@@ -109,8 +109,8 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
-    X = layout.check_matrix("X", X)
-    keep_prob = layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
     D = {1: D1, 2: D2}
     return graded_backward(X, Y, (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3),
@@ -123,14 +123,14 @@ def model(X, Y, learning_rate=0.3, num_iterations=30000, print_cost=True, lambd=
     Prints "Cost after iteration i: ..." every 10000 iterations with ``print_cost``.
     Returns the trained ``parameters``.
     """
-    X = layout.check_matrix("X", X)
-    Y = layout.check_labels("Y", Y, X.shape[1])
-    lambd = layout.check_real("lambd", lambd, low=0)
-    keep_prob = layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    lambd = checks.check_real("lambd", lambd, low=0)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     if lambd != 0 and keep_prob < 1:
         raise ValueError(f"use L2 regularization or dropout, not both (as the course). "
                          f"Received: lambd={lambd}, keep_prob={keep_prob}")
-    num_iterations = layout.check_int("num_iterations", num_iterations)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     layers_dims = [X.shape[0], 20, 3, 1]
     parameters = initialize_parameters(layers_dims)
     for i in range(num_iterations):

@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from nnref import datasets, initializers
-from nnref.course import backprop, data, layout
+from nnref.course import backprop, checks, data, layout
 from nnref.functional import activations, losses, optim
 
 __all__ = ["load_dataset", "normalize", "linear_function", "sigmoid", "one_hot_matrix",
@@ -83,11 +83,11 @@ def one_hot_matrix(label, C=6):
     it). As ``tf.one_hot``, a label outside [0, C) gives a column of zeros. The result is
     float32, as TensorFlow's.
     """
-    C = layout.check_int("C", C, low=1)
+    C = checks.check_int("C", C, low=1)
     labels = np.asarray(label)
     if labels.dtype.kind not in "iu" or labels.ndim > 1:
         raise TypeError(f"label must be an integer or a 1-D array of integers. "
-                        f"Received: label={layout.shown(label)} of dtype {labels.dtype}")
+                        f"Received: label={checks.shown(label)} of dtype {labels.dtype}")
     if labels.ndim == 1 and labels.size == 1:
         labels = labels[0]                       # (C, 1) reshaped to (C,), as the course
     return (np.arange(C).reshape((C,) + (1,) * labels.ndim) == labels).astype(np.float32)
@@ -115,12 +115,12 @@ def _forward(X, parameters):
 
 def forward_propagation(X, parameters):
     """Z3 (6, m), the logits of LINEAR → RELU → LINEAR → RELU → LINEAR on X (12288, m)."""
-    return _forward(layout.check_matrix("X", X), parameters)[0]
+    return _forward(checks.check_matrix("X", X), parameters)[0]
 
 
 def compute_total_loss(logits, labels):
     """Σ over the batch of the softmax cross-entropy: logits, labels (6, m) -> a scalar."""
-    logits = layout.check_matrix("logits", logits)
+    logits = checks.check_matrix("logits", logits)
     if np.shape(labels) != logits.shape:
         raise ValueError(f"labels must have the shape of logits, {logits.shape}. "
                          f"Received: labels of shape {np.shape(labels)}")
@@ -159,16 +159,16 @@ def model(X_train, Y_train, X_test, Y_test, learning_rate=0.0001, num_epochs=150
         ``(parameters, costs, train_acc, test_acc)``: as the course, the costs and accuracies
         are recorded only when ``print_cost`` is true, at epochs 0, record_every, ...
     """
-    X_train = layout.check_matrix("X_train", X_train)
-    X_test = layout.check_matrix("X_test", X_test)
+    X_train = checks.check_matrix("X_train", X_train)
+    X_test = checks.check_matrix("X_test", X_test)
     for name, Y, X in (("Y_train", Y_train, X_train), ("Y_test", Y_test, X_test)):
         if np.shape(Y) != (SHAPES["b3"][0], X.shape[1]):
             raise ValueError(f"{name} must be one-hot of shape (6, {X.shape[1]}). "
                              f"Received: {name} of shape {np.shape(Y)}")
-    num_epochs = layout.check_int("num_epochs", num_epochs)
-    minibatch_size = layout.check_int("minibatch_size", minibatch_size, low=1)
-    record_every = layout.check_int("record_every", record_every, low=1)
-    learning_rate = layout.check_real("learning_rate", learning_rate, low=0)
+    num_epochs = checks.check_int("num_epochs", num_epochs)
+    minibatch_size = checks.check_int("minibatch_size", minibatch_size, low=1)
+    record_every = checks.check_int("record_every", record_every, low=1)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     if initial_parameters is None:
         parameters = initialize_parameters(dtype=X_train.dtype)
     else:

@@ -1,4 +1,4 @@
-"""The course's ``(n_x, m)`` layout on top of the batch-first kernels, and the course's checks.
+"""The course's ``(n_x, m)`` layout on top of the batch-first kernels.
 
 Course layout: ``A`` is ``(n, m)`` (one example per column), ``W`` is ``(n_l, n_{l-1})``,
 ``b`` is ``(n_l, 1)``. Kernel layout (:mod:`nnref.functional.dense`): ``x`` is ``(m, n)``,
@@ -11,10 +11,9 @@ No array is copied: ``A.T`` and ``W.T`` are views, and BLAS runs the same produc
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from nnref.course.checks import check_choice, check_layer_dims
 from nnref.functional import optim
 from nnref.functional.dense import dense_backward, dense_forward
 
@@ -70,69 +69,6 @@ def descend(param, grad, learning_rate):
     return out if np.ndim(param) else out[()]
 
 
-# ----------------------------------------------------------------------------- checks
-def shown(value):
-    """``value`` as shown in an error message (an array shows as its shape)."""
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}"
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def check_matrix(name: str, value) -> np.ndarray:
-    """A 2-D numeric ndarray (the course's ``(n, m)`` arrays); TypeError/ValueError otherwise."""
-    if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name} must be a 2-D numpy array (n, m). Received: {name}={shown(value)}")
-    if value.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (n, m). Received: {name} of shape {value.shape}")
-    if value.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers. Received: {name} of dtype {value.dtype}")
-    return value
-
-
-def check_labels(name: str, Y, m: int) -> np.ndarray:
-    """Labels of m examples: an ndarray of shape (1, m) (or (m,), which the course broadcasts)."""
-    if not isinstance(Y, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array of shape (1, {m}). Received: {name}={shown(Y)}")
-    if Y.shape not in ((1, m), (m,)):
-        raise ValueError(f"{name} must have shape (1, {m}), one label per column of X. "
-                         f"Received: {name} of shape {Y.shape}")
-    return Y
-
-
-def check_int(name: str, value, low: int = 0) -> int:
-    """An integer >= low (bools refused)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer. Received: {name}={shown(value)}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}. Received: {name}={shown(value)}")
-    return int(value)
-
-
-def check_real(name: str, value, low=None, high=None, low_open=False) -> float:
-    """A finite real number in [low, high] (``(low, high]`` with ``low_open``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number. Received: {name}={shown(value)}")
-    x = float(value)
-    ok = np.isfinite(x) and (low is None or (x > low if low_open else x >= low)) \
-        and (high is None or x <= high)
-    if not ok:
-        lo = "" if low is None else f"{'>' if low_open else '>='} {low:g}"
-        hi = "" if high is None else f"<= {high:g}"
-        rule = " and ".join(p for p in (lo, hi) if p) or "finite"
-        raise ValueError(f"{name} must be {rule}. Received: {name}={shown(value)}")
-    return x
-
-
-def check_layer_dims(name: str, layer_dims, min_len: int = 2) -> list[int]:
-    """A list of layer sizes [n_x, n_1, ..., n_L], each a positive integer."""
-    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
-        raise TypeError(f"{name} must be a list of layer sizes. Received: {name}={layer_dims!r}")
-    if len(layer_dims) < min_len:
-        raise ValueError(f"{name} must list at least {min_len} layer sizes. "
-                         f"Received: {name}={list(layer_dims)!r}")
-    return [check_int(f"{name}[{i}]", n, low=1) for i, n in enumerate(layer_dims)]
-
-
 # The course's weight scalings, each as the course writes it after ``np.random.randn(n_l, n_{l-1})``.
 WEIGHT_SCALINGS = {
     "0.01": lambda W, n_prev: W * 0.01,                      # course 1 (weeks 3, 4)
@@ -165,37 +101,3 @@ def initialize_layers(layer_dims, *, scaling, seed=None, name="layer_dims") -> d
             parameters["W" + str(l)] = WEIGHT_SCALINGS[scaling](np.random.randn(n, n_prev), n_prev)
         parameters["b" + str(l)] = np.zeros((n, 1))
     return parameters
-
-
-def check_choice(name: str, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}. Received: {name}={value!r}")
-    return value
-
-
-def num_layers(parameters: dict) -> int:
-    """L for a dict holding W1, b1, ..., WL, bL (the course's ``len(parameters) // 2``)."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of W1, b1, ... Received: {type(parameters).__name__}")
-    L = len(parameters) // 2
-    missing = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k not in parameters]
-    if L == 0 or missing:
-        raise ValueError(f"parameters must hold W1, b1, ..., WL, bL. "
-                         f"Received keys: {sorted(parameters)}")
-    return L
-
-
-def check_grads(parameters: dict, grads: dict, prefix: str = "d") -> int:
-    """Check that ``grads`` has ``dW{l}``/``db{l}`` of the parameters' shapes; return L."""
-    L = num_layers(parameters)
-    for l in range(1, L + 1):
-        for p in ("W", "b"):
-            key = f"{prefix}{p}{l}"
-            if key not in grads:
-                raise ValueError(f"grads must hold {key} for parameter {p}{l}. "
-                                 f"Received keys: {sorted(grads)}")
-            if np.shape(grads[key]) != np.shape(parameters[f"{p}{l}"]):
-                raise ValueError(f"grads[{key!r}] must have the shape of parameters['{p}{l}'], "
-                                 f"{np.shape(parameters[f'{p}{l}'])}. "
-                                 f"Received: {np.shape(grads[key])}")
-    return L
