@@ -20,6 +20,7 @@ The hooks are where the course's assignments differ:
   ``scale = 1``; the TensorFlow assignment's total loss has no 1/m at all (``scale = 1``).
 - ``through_dA``: dropout's ``dA ⊙ D / keep_prob`` on a hidden layer's gradient.
 - ``weight_grad``: a term added to every dW (the L2 gradient ``(λ/m)·W``).
+- ``hidden_backward``: another hidden activation than relu (course 1 week 3's tanh).
 
 Each (dW, db, dA_prev) triple is :func:`nnref.course.layout.linear_backward`, the dense
 kernel on transposed views.
@@ -30,7 +31,8 @@ from nnref.course import layout
 from nnref.functional import activations
 
 
-def backward(dZ, layers, *, scale, through_dA=None, weight_grad=None, compute_dA0=True):
+def backward(dZ, layers, *, scale, through_dA=None, weight_grad=None, hidden_backward=None,
+             compute_dA0=True):
     """Gradients of every layer from the output layer's ``dZ`` down to the input.
 
     Args:
@@ -40,6 +42,8 @@ def backward(dZ, layers, *, scale, through_dA=None, weight_grad=None, compute_dA
         scale: a Python float multiplying dW and db (1/m or 1, see the module notes).
         through_dA: ``(l, dA) -> dA`` applied to each hidden layer's dA[l] before relu', or None.
         weight_grad: ``W -> array`` added to each dW[l], or None.
+        hidden_backward: ``(l, dA) -> dZ`` for hidden layers that are not relu (course 1 week 3's
+            tanh: ``dA ⊙ (1 − A[l]²)``), or None for relu'(Z[l]).
         compute_dA0: False leaves out ``dA0`` = ∂J/∂X (a training loop never uses it, and for
             image inputs it costs as much as the first layer's forward product).
     Returns:
@@ -62,5 +66,8 @@ def backward(dZ, layers, *, scale, through_dA=None, weight_grad=None, compute_dA
         if through_dA is not None:
             dA_prev = through_dA(l - 1, dA_prev)
         grads["dA" + str(l - 1)] = dA_prev                                   # (n_{l-1}, m)
-        dZ = activations.relu_backward(dA_prev, layers[l - 2][2], None)      # (n_{l-1}, m)
+        if hidden_backward is None:
+            dZ = activations.relu_backward(dA_prev, layers[l - 2][2], None)  # (n_{l-1}, m)
+        else:
+            dZ = hidden_backward(l - 1, dA_prev)                             # (n_{l-1}, m)
     return grads

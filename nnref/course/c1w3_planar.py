@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import checks, layout
+from nnref.course import backprop, checks, layout
 from nnref.course.data import load_planar_dataset
 from nnref.functional import activations, losses
 
@@ -79,10 +79,10 @@ def backward_propagation(parameters, cache, X, Y):
     W1, W2 = parameters["W1"], parameters["W2"]
     A1, A2 = cache["A1"], cache["A2"]
     dZ2 = A2 - Y                                                  # (1, m): dJ/dZ2 · m
-    dA1, dW2, db2 = layout.linear_backward(dZ2, A1, W2, 1 / m)
-    dZ1 = activations.tanh_backward(dA1, None, A1)                # W2ᵀ·dZ2 ⊙ (1 − A1²)
-    _, dW1, db1 = layout.linear_backward(dZ1, X, W1, 1 / m, compute_dA_prev=False)
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    grads = backprop.backward(dZ2, [(X, W1, None), (A1, W2, None)], scale=1 / m,
+                              hidden_backward=lambda l, dA1: activations.tanh_backward(dA1, None, A1),
+                              compute_dA0=False)                  # dZ1 = W2ᵀ·dZ2 ⊙ (1 − A1²)
+    return {k: grads[k] for k in ("dW1", "db1", "dW2", "db2")}
 
 
 def update_parameters(parameters, grads, learning_rate=1.2):
