@@ -19,6 +19,14 @@ the numeric core (:mod:`nnref.functional`): no formula is written twice.
 | ``c2w2_optimization`` | Optimization Methods |
 | ``c2w3_tensorflow`` | Introduction to TensorFlow (in NumPy; the original is ``tf_parity.course_c2w3``) |
 
+Shared by the assignments:
+
+| module | what |
+|---|---|
+| ``layout`` | the ``(n, m)`` ↔ batch-first adapters (dense forward/backward, the update), the seeded initializers, argument checks |
+| ``backprop`` | the one backward loop of every course network (hooks: 1/m, dropout masks, L2) |
+| ``data`` | the course's data sets: planar flower, moons, circles, the image sets' course layout |
+
 Modules are imported on first use: ``from nnref.course import c1w4_deep_nn`` or
 ``nnref.course.c1w4_deep_nn``.
 """

@@ -17,15 +17,14 @@ assignments use week 4's placement (``dZ3 = A3 − Y``, ``dW3 = (1/m)·dZ3·A2�
 Also here: the cross-entropy of these files (``1/m · nansum``, so that the course's "random"
 initialization prints ``inf`` rather than ``nan``), ``update_parameters`` (which, as the
 course's, rebinds the entries of the dict it is given and returns it), ``predict`` and
-``predict_dec``; and the course's ``sklearn.datasets.make_circles`` / ``make_moons`` draws
-(scikit-learn's algorithm on NumPy's global generator, so ``np.random.seed`` before them
-reproduces the course's data sets without scikit-learn).
+``predict_dec``. The data sets (``make_circles``, ``make_moons``) are in
+:mod:`nnref.course.data`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import backprop, checks, layout
 from nnref.functional import activations, losses
 
 CACHE_KEYS = ("z1", "a1", "W1", "b1", "z2", "a2", "W2", "b2", "z3", "a3", "W3", "b3")
@@ -33,13 +32,13 @@ CACHE_KEYS = ("z1", "a1", "W1", "b1", "z2", "a2", "W2", "b2", "z3", "a3", "W3", 
 
 def forward_propagation(X, parameters):
     """Returns ``(a3, cache)``: a3 (1, m) and the course's 12-item cache tuple."""
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    z1 = _layout.linear_forward(X, W1, b1)      # (n_1, m)
+    z1 = layout.linear_forward(X, W1, b1)      # (n_1, m)
     a1 = activations.relu(z1)
-    z2 = _layout.linear_forward(a1, W2, b2)     # (n_2, m)
+    z2 = layout.linear_forward(a1, W2, b2)     # (n_2, m)
     a2 = activations.relu(z2)
-    z3 = _layout.linear_forward(a2, W3, b3)     # (1, m)
+    z3 = layout.linear_forward(a2, W3, b3)     # (1, m)
     a3 = activations.sigmoid(z3)
     return a3, (z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3)
 
@@ -50,47 +49,29 @@ def backward_propagation(X, Y, cache):
     m = X.shape[1]
     (z1, a1, W1, b1, z2, a2, W2, b2, z3, a3, W3, b3) = cache
     dz3 = 1. / m * losses.binary_crossentropy_backward(Y, z3, from_logits=True, reduction="sum")
-    da2, dW3, db3 = _layout.linear_backward(dz3, a2, W3, 1.0)
-    dz2 = activations.relu_backward(da2, z2, a2)
-    da1, dW2, db2 = _layout.linear_backward(dz2, a1, W2, 1.0)
-    dz1 = activations.relu_backward(da1, z1, a1)
-    _, dW1, db1 = _layout.linear_backward(dz1, X, W1, 1.0, compute_dA_prev=False)
-    return {"dz3": dz3, "dW3": dW3, "db3": db3,
-            "da2": da2, "dz2": dz2, "dW2": dW2, "db2": db2,
-            "da1": da1, "dz1": dz1, "dW1": dW1, "db1": db1}
+    grads = backprop.backward(dz3, [(X, W1, z1), (a1, W2, z2), (a2, W3, z3)], scale=1.0,
+                              compute_dA0=False)
+    return {(k[0] + k[1].lower() + k[2:] if k[1] in "ZA" else k): v for k, v in grads.items()}
 
 
-def graded_backward(X, Y, layers, through_A2=None, through_A1=None, weight_grad=None):
+def graded_backward(X, Y, layers, through_dA=None, weight_grad=None):
     """The backward pass of the graded functions (regularization, gradient checking), with
     course 1's placement of 1/m::
 
         dZ3 = A3 − Y,   dW3 = (1/m)·dZ3·A2ᵀ (+ weight_grad(W3)),   db3 = (1/m)·Σ dZ3,
-        dA2 = W3ᵀ·dZ3 (then through_A2(dA2)),   dZ2 = dA2 ⊙ [Z2 > 0],   ...
+        dA2 = W3ᵀ·dZ3 (then through_dA(2, dA2)),   dZ2 = dA2 ⊙ [Z2 > 0],   ...
 
     Args:
         X: (n_x, m); Y: (1, m); layers: (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3).
-        through_A2, through_A1: map a hidden layer's dA before its relu (dropout's mask), or None.
-        weight_grad: W -> a term added to dW (the L2 gradient), or None.
+        through_dA, weight_grad: the hooks of :func:`nnref.course.backprop.backward`.
     Returns:
         The course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
     m = X.shape[1]
     Z1, A1, W1, Z2, A2, W2, Z3, A3, W3 = layers
     dZ3 = losses.binary_crossentropy_backward(Y, Z3, from_logits=True, reduction="sum")  # A3 − Y
-    dA2, dW3, db3 = _layout.linear_backward(dZ3, A2, W3, 1. / m)
-    if through_A2 is not None:
-        dA2 = through_A2(dA2)
-    dZ2 = activations.relu_backward(dA2, Z2, A2)
-    dA1, dW2, db2 = _layout.linear_backward(dZ2, A1, W2, 1. / m)
-    if through_A1 is not None:
-        dA1 = through_A1(dA1)
-    dZ1 = activations.relu_backward(dA1, Z1, A1)
-    _, dW1, db1 = _layout.linear_backward(dZ1, X, W1, 1. / m, compute_dA_prev=False)
-    if weight_grad is not None:
-        dW1, dW2, dW3 = dW1 + weight_grad(W1), dW2 + weight_grad(W2), dW3 + weight_grad(W3)
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2,
-            "dZ2": dZ2, "dW2": dW2, "db2": db2, "dA1": dA1,
-            "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return backprop.backward(dZ3, [(X, W1, Z1), (A1, W2, Z2), (A2, W3, Z3)], scale=1. / m,
+                             through_dA=through_dA, weight_grad=weight_grad, compute_dA0=False)
 
 
 def cross_entropy_terms(a3, Y):
@@ -110,12 +91,12 @@ def update_parameters(parameters, grads, learning_rate):
     As the course's: the entries of ``parameters`` are replaced by new arrays (the dict is
     modified and returned; the arrays it held before are not).
     """
-    L = _layout.check_grads(parameters, grads)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    L = checks.check_grads(parameters, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     for k in range(1, L + 1):
         for p in ("W", "b"):
             key = p + str(k)
-            parameters[key] = _layout.descend(parameters[key], grads["d" + key], learning_rate)
+            parameters[key] = layout.descend(parameters[key], grads["d" + key], learning_rate)
     return parameters
 
 
@@ -131,44 +112,3 @@ def predict_dec(parameters, X):
     """Boolean predictions (1, m), a3 > 0.5 (used to plot the decision boundary)."""
     a3, _ = forward_propagation(X, parameters)
     return a3 > 0.5
-
-
-# ----------------------------------------------------------------------------- course data
-def _shuffle_and_noise(X, y, noise):
-    """scikit-learn's ``shuffle`` then Gaussian noise, on NumPy's global generator."""
-    indices = np.arange(X.shape[0])
-    np.random.shuffle(indices)
-    X, y = X[indices], y[indices]
-    X += np.random.normal(scale=noise, size=X.shape)
-    return X, y
-
-
-def make_circles(n_samples, noise, factor=0.8):
-    """``sklearn.datasets.make_circles(n_samples, noise=noise)`` drawn from ``np.random``.
-
-    Returns X (n_samples, 2), y (n_samples,): an outer circle (label 0) and an inner one of
-    radius ``factor`` (label 1), shuffled, plus N(0, noise²) noise.
-    """
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    lin_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
-    lin_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    X = np.vstack([np.append(np.cos(lin_out), np.cos(lin_in) * factor),
-                   np.append(np.sin(lin_out), np.sin(lin_in) * factor)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    return _shuffle_and_noise(X, y, noise)
-
-
-def make_moons(n_samples, noise):
-    """``sklearn.datasets.make_moons(n_samples, noise=noise)`` drawn from ``np.random``.
-
-    Returns X (n_samples, 2), y (n_samples,): two interleaving half circles, shuffled, plus noise.
-    """
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    X = np.vstack([np.append(np.cos(np.linspace(0, np.pi, n_out)),
-                             1 - np.cos(np.linspace(0, np.pi, n_in))),
-                   np.append(np.sin(np.linspace(0, np.pi, n_out)),
-                             1 - np.sin(np.linspace(0, np.pi, n_in)) - 0.5)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    return _shuffle_and_noise(X, y, noise)

@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from nnref.course._layout import shown
+from nnref.course.checks import shown
 from nnref.functional import activations, penalties
 
 __all__ = ["basic_sigmoid", "sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows",

@@ -18,40 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import backprop, checks, layout
+from nnref.course.data import load_planar_dataset
 from nnref.functional import activations, losses
 
 __all__ = ["load_planar_dataset", "layer_sizes", "initialize_parameters", "forward_propagation",
            "compute_cost", "backward_propagation", "update_parameters", "nn_model", "predict"]
 
 
-def load_planar_dataset():
-    """The course's 2-class "flower": X (2, 400) float64, Y (1, 400) uint8.
-
-    Exactly the course's ``planar_utils.load_planar_dataset``: ``np.random.seed(1)``; for class
-    j = 0, 1, N = 200 points with angle t = linspace(3.12·j, 3.12·(j + 1), N) + 0.2·randn and
-    radius r = a·sin(4t) + 0.2·randn (a = 4), at (r·sin t, r·cos t).
-    """
-    np.random.seed(1)
-    m = 400                                    # number of examples
-    N = int(m / 2)                             # points per class
-    D = 2                                      # dimensionality
-    X = np.zeros((m, D))                       # one example per row (transposed at the end)
-    Y = np.zeros((m, 1), dtype="uint8")        # 0 for red, 1 for blue
-    a = 4                                      # maximum ray of the flower
-    for j in range(2):
-        ix = range(N * j, N * (j + 1))
-        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2   # theta
-        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2                           # radius
-        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
-        Y[ix] = j
-    return X.T, Y.T                            # (2, m), (1, m)
-
-
 def layer_sizes(X, Y):
     """(n_x, n_h, n_y) = (X.shape[0], 4, Y.shape[0])."""
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_matrix("Y", Y)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_matrix("Y", Y)
     return (X.shape[0], 4, Y.shape[0])
 
 
@@ -61,21 +39,17 @@ def initialize_parameters(n_x, n_h, n_y):
     Draws from NumPy's global generator without seeding it (seed before calling, as the course's
     test does with ``np.random.seed(2)``).
     """
-    n_x, n_h, n_y = (_layout.check_int(k, v, low=1) for k, v in
+    n_x, n_h, n_y = (checks.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
-    W1 = np.random.randn(n_h, n_x) * 0.01
-    b1 = np.zeros((n_h, 1))
-    W2 = np.random.randn(n_y, n_h) * 0.01
-    b2 = np.zeros((n_y, 1))
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01")
 
 
 def forward_propagation(X, parameters):
     """Returns ``(A2, cache)``: A2 (1, m) and ``{"Z1", "A1", "Z2", "A2"}``."""
     W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
-    Z1 = _layout.linear_forward(X, W1, b1)       # (n_h, m)
+    Z1 = layout.linear_forward(X, W1, b1)       # (n_h, m)
     A1 = activations.tanh(Z1)
-    Z2 = _layout.linear_forward(A1, W2, b2)      # (n_y, m)
+    Z2 = layout.linear_forward(A1, W2, b2)      # (n_y, m)
     A2 = activations.sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
@@ -86,11 +60,11 @@ def compute_cost(A2, Y):
     A2: (1, m), or (m,) as the course's own test passes it (its product with Y of shape
     (1, m) broadcasts to (1, m), as in the course's code).
     """
-    Y = _layout.check_matrix("Y", Y)
+    Y = checks.check_matrix("Y", Y)
     m = Y.shape[1]
     if not isinstance(A2, np.ndarray) or A2.shape not in ((1, m), (m,)):
         raise ValueError(f"A2 must be an array of shape (1, {m}) (or ({m},)), one value per "
-                         f"column of Y. Received: A2={_layout.shown(A2)}")
+                         f"column of Y. Received: A2={checks.shown(A2)}")
     return float(losses.binary_crossentropy(Y, A2, reduction="sum") / m)
 
 
@@ -105,17 +79,17 @@ def backward_propagation(parameters, cache, X, Y):
     W1, W2 = parameters["W1"], parameters["W2"]
     A1, A2 = cache["A1"], cache["A2"]
     dZ2 = A2 - Y                                                  # (1, m): dJ/dZ2 · m
-    dA1, dW2, db2 = _layout.linear_backward(dZ2, A1, W2, 1 / m)
-    dZ1 = activations.tanh_backward(dA1, None, A1)                # W2ᵀ·dZ2 ⊙ (1 − A1²)
-    _, dW1, db1 = _layout.linear_backward(dZ1, X, W1, 1 / m, compute_dA_prev=False)
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    grads = backprop.backward(dZ2, [(X, W1, None), (A1, W2, None)], scale=1 / m,
+                              hidden_backward=lambda l, dA1: activations.tanh_backward(dA1, None, A1),
+                              compute_dA0=False)                  # dZ1 = W2ᵀ·dZ2 ⊙ (1 − A1²)
+    return {k: grads[k] for k in ("dW1", "db1", "dW2", "db2")}
 
 
 def update_parameters(parameters, grads, learning_rate=1.2):
     """One gradient-descent step; returns a new dict (``parameters`` is not modified)."""
-    _layout.check_grads(parameters, grads)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
-    return {k: _layout.descend(parameters[k], grads["d" + k], learning_rate)
+    checks.check_grads(parameters, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
+    return {k: layout.descend(parameters[k], grads["d" + k], learning_rate)
             for k in ("W1", "b1", "W2", "b2")}
 
 
@@ -127,7 +101,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     """
     np.random.seed(3)
     n_x, _, n_y = layer_sizes(X, Y)
-    num_iterations = _layout.check_int("num_iterations", num_iterations)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     parameters = initialize_parameters(n_x, n_h, n_y)
     for i in range(num_iterations):
         A2, cache = forward_propagation(X, parameters)

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import _layout
-from nnref.course.c1w4_deep_nn import (L_model_backward, L_model_forward, _L_model_backward,
-                                       _linear_activation_backward, compute_cost,
+from nnref.course import checks, data, layout
+from nnref.course.c1w4_deep_nn import (L_model_backward, L_model_forward, compute_cost,
                                        initialize_parameters, linear_activation_backward,
                                        linear_activation_forward, update_parameters)
 from nnref.functional import losses
@@ -47,22 +46,19 @@ def load_data(path=None):
         ``(train_x_orig, train_y, test_x_orig, test_y, classes)``: uint8 (209, 64, 64, 3),
         int (1, 209), uint8 (50, 64, 64, 3), int (1, 50), ``[b'non-cat', b'cat']``.
     """
-    return _layout.catvnoncat(path)
+    return data.catvnoncat(path)
 
 
 def initialize_parameters_deep(layer_dims):
     """``np.random.seed(1)``; W{l} = randn(n_l, n_{l-1}) / √n_{l-1}, b{l} = zeros((n_l, 1))."""
-    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(1)
-    return _layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) / np.sqrt(n_prev))
+    return layout.initialize_layers(layer_dims, scaling="1/sqrt(n)", seed=1)
 
 
 def _check_training(X, Y, learning_rate, num_iterations):
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_labels("Y", Y, X.shape[1])
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
-    num_iterations = _layout.check_int("num_iterations", num_iterations, low=1)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
+    num_iterations = checks.check_int("num_iterations", num_iterations, low=1)
     return X, Y, learning_rate, num_iterations
 
 
@@ -85,7 +81,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     X, Y, learning_rate, num_iterations = _check_training(X, Y, learning_rate, num_iterations)
     np.random.seed(1)
     costs = []
-    if len(_layout.check_layer_dims("layers_dims", layers_dims)) != 3:
+    if len(checks.check_layer_dims("layers_dims", layers_dims)) != 3:
         raise ValueError(f"layers_dims must be (n_x, n_h, n_y). Received: layers_dims={layers_dims!r}")
     (n_x, n_h, n_y) = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
@@ -96,7 +92,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
         cost = compute_cost(A2, Y)
         dA2 = losses.binary_crossentropy_backward(Y, A2, reduction="sum")   # −(Y/A2 − (1−Y)/(1−A2))
         dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-        _, dW1, db1 = _linear_activation_backward(dA1, cache1, "relu", False)   # dA0 unused
+        _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu", compute_dA_prev=False)
         grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
         parameters = update_parameters(parameters, grads, learning_rate)
         _report(i, cost, costs, num_iterations, print_cost)
@@ -118,7 +114,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
-        grads = _L_model_backward(AL, Y, caches, compute_dA0=False)          # dA0 unused
+        grads = L_model_backward(AL, Y, caches, compute_dA0=False)           # dA0 unused
         parameters = update_parameters(parameters, grads, learning_rate)
         _report(i, cost, costs, num_iterations, print_cost)
     return parameters, costs
@@ -126,7 +122,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 
 def predict(X, y, parameters):
     """Labels (1, m) of 0./1. (1 where AL > 0.5); prints "Accuracy: " + the fraction correct."""
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     m = X.shape[1]
     probas, _ = L_model_forward(X, parameters)
     p = (probas > 0.5).astype(np.float64)                  # (1, m)

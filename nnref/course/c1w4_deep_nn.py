@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import backprop, checks, layout
 from nnref.functional import activations, losses
 
 __all__ = ["sigmoid", "relu", "sigmoid_backward", "relu_backward", "initialize_parameters",
@@ -61,22 +61,14 @@ def relu_backward(dA, cache):
 # ----------------------------------------------------------------------------- initialization
 def initialize_parameters(n_x, n_h, n_y):
     """``np.random.seed(1)``; W1 = randn(n_h, n_x)·0.01, b1 = 0, W2 = randn(n_y, n_h)·0.01, b2 = 0."""
-    n_x, n_h, n_y = (_layout.check_int(k, v, low=1) for k, v in
+    n_x, n_h, n_y = (checks.check_int(k, v, low=1) for k, v in
                      (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)))
-    np.random.seed(1)
-    W1 = np.random.randn(n_h, n_x) * 0.01
-    b1 = np.zeros((n_h, 1))
-    W2 = np.random.randn(n_y, n_h) * 0.01
-    b2 = np.zeros((n_y, 1))
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    return layout.initialize_layers([n_x, n_h, n_y], scaling="0.01", seed=1)
 
 
 def initialize_parameters_deep(layer_dims):
     """``np.random.seed(3)``; for l = 1..L: W{l} = randn(n_l, n_{l-1})·0.01, b{l} = zeros((n_l, 1))."""
-    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return _layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 0.01)
+    return layout.initialize_layers(layer_dims, scaling="0.01", seed=3)
 
 
 # ----------------------------------------------------------------------------- forward
@@ -85,7 +77,7 @@ def linear_forward(A, W, b):
 
     Returns ``(Z, cache)``: Z (n_l, m) and ``cache = (A, W, b)``.
     """
-    return _layout.linear_forward(A, W, b), (A, W, b)
+    return layout.linear_forward(A, W, b), (A, W, b)
 
 
 def linear_activation_forward(A_prev, W, b, activation):
@@ -93,7 +85,7 @@ def linear_activation_forward(A_prev, W, b, activation):
 
     Returns ``(A, cache)`` with ``cache = (linear_cache, activation_cache)``.
     """
-    _layout.check_choice("activation", activation, ACTIVATIONS)
+    checks.check_choice("activation", activation, ACTIVATIONS)
     Z, linear_cache = linear_forward(A_prev, W, b)
     A, activation_cache = sigmoid(Z) if activation == "sigmoid" else relu(Z)
     return A, (linear_cache, activation_cache)
@@ -105,7 +97,7 @@ def L_model_forward(X, parameters):
     Returns ``(AL, caches)``: AL (n_L, m) and the list of L caches of
     :func:`linear_activation_forward`.
     """
-    L = _layout.num_layers(parameters)
+    L = checks.num_layers(parameters)
     caches = []
     A = X
     for l in range(1, L):
@@ -124,84 +116,70 @@ def compute_cost(AL, Y):
     Returns a 0-d ndarray, as the course's ``np.squeeze`` of its (1, 1) product does (the
     application's ``costs`` list holds these, and the course's test checks they are arrays).
     """
-    AL = _layout.check_matrix("AL", AL)
-    Y = _layout.check_labels("Y", Y, AL.shape[1])
+    AL = checks.check_matrix("AL", AL)
+    Y = checks.check_labels("Y", Y, AL.shape[1])
     m = AL.shape[1]
     return np.squeeze(np.asarray(losses.binary_crossentropy(Y, AL, reduction="sum") / m))
 
 
 # ----------------------------------------------------------------------------- backward
-def linear_backward(dZ, cache):
+def linear_backward(dZ, cache, *, compute_dA_prev=True):
     """dW = (1/m)·dZ·A_prevᵀ, db = (1/m)·Σ_i dZ, dA_prev = Wᵀ·dZ, with ``cache = (A_prev, W, b)``.
 
-    Returns ``(dA_prev, dW, db)``: (n_{l-1}, m), (n_l, n_{l-1}), (n_l, 1).
+    Returns ``(dA_prev, dW, db)``: (n_{l-1}, m), (n_l, n_{l-1}), (n_l, 1) (dA_prev None with
+    ``compute_dA_prev=False``).
     """
-    return _linear_backward(dZ, cache, True)
-
-
-def _linear_backward(dZ, cache, compute_dA_prev):
-    A_prev, W, _ = cache
+    A_prev, W, b = cache
     m = A_prev.shape[1]
-    return _layout.linear_backward(dZ, A_prev, W, 1 / m, compute_dA_prev)
+    return layout.linear_backward(dZ, A_prev, W, 1 / m, compute_dA_prev=compute_dA_prev)
 
 
-def linear_activation_backward(dA, cache, activation):
+def linear_activation_backward(dA, cache, activation, *, compute_dA_prev=True):
     """Backward through g(W·A_prev + b): dZ = dA ⊙ g'(Z), then :func:`linear_backward`.
 
-    Returns ``(dA_prev, dW, db)``.
+    Returns ``(dA_prev, dW, db)`` (dA_prev None with ``compute_dA_prev=False``).
     """
-    return _linear_activation_backward(dA, cache, activation, True)
-
-
-def _linear_activation_backward(dA, cache, activation, compute_dA_prev):
-    """:func:`linear_activation_backward`; ``compute_dA_prev=False`` skips dA_prev (None)."""
-    _layout.check_choice("activation", activation, ACTIVATIONS)
+    checks.check_choice("activation", activation, ACTIVATIONS)
     linear_cache, activation_cache = cache
     if activation == "relu":
         dZ = relu_backward(dA, activation_cache)
     else:
         dZ = sigmoid_backward(dA, activation_cache)
-    return _linear_backward(dZ, linear_cache, compute_dA_prev)
+    return linear_backward(dZ, linear_cache, compute_dA_prev=compute_dA_prev)
 
 
-def L_model_backward(AL, Y, caches):
-    """Gradients of the cost for every layer.
+def L_model_backward(AL, Y, caches, *, compute_dA0=True):
+    """Gradients of the cost for every layer: the sigmoid layer L, then the relu layers
+    L − 1, ..., 1 through the course's one backward loop (:func:`nnref.course.backprop.backward`)::
 
-    dAL = −(Y/AL − (1 − Y)/(1 − AL)) (the gradient of the summed cross-entropy), then the
-    sigmoid layer L and the relu layers L − 1, ..., 1.
+        dAL = −(Y/AL − (1 − Y)/(1 − AL))        (1, m)
+        dZ[L] = dAL ⊙ σ'(Z[L])                    (1, m)
+        for l = L, ..., 1:
+            dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ,  db[l] = (1/m)·Σ dZ[l],  dA[l-1] = W[l]ᵀ·dZ[l]
+            dZ[l-1] = dA[l-1] ⊙ [Z[l-1] > 0]
 
+    ``compute_dA0=False`` leaves out ``dA0`` (a training loop never uses it).
     Returns ``grads`` with ``dA{l-1}``, ``dW{l}``, ``db{l}`` for l = 1..L (``dA0`` is ∂J/∂X).
     """
-    return _L_model_backward(AL, Y, caches, True)
-
-
-def _L_model_backward(AL, Y, caches, compute_dA0):
-    """:func:`L_model_backward`; ``compute_dA0=False`` leaves out ``dA0`` (a training loop
-    never uses it, and for image inputs it costs as much as the first layer's forward product)."""
-    grads = {}
     L = len(caches)
+    m = AL.shape[1]
     Y = Y.reshape(AL.shape)
     dAL = losses.binary_crossentropy_backward(Y, AL, reduction="sum")   # −(Y/AL − (1−Y)/(1−AL))
-    dA_prev, dW, db = _linear_activation_backward(dAL, caches[L - 1], "sigmoid",
-                                                  compute_dA0 or L > 1)
-    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = dA_prev, dW, db
-    for l in reversed(range(L - 1)):
-        dA_prev, dW, db = _linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu",
-                                                      compute_dA0 or l > 0)
-        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
-    if not compute_dA0:
-        del grads["dA0"]
-    return grads
+    dZL = sigmoid_backward(dAL, caches[L - 1][1])                         # (1, m)
+    layers = [(A_prev, W, Z) for (A_prev, W, b), Z in caches]
+    grads = backprop.backward(dZL, layers, scale=1 / m, compute_dA0=compute_dA0)
+    return {k: grads[k] for l in reversed(range(1, L + 1))
+            for k in ("dA" + str(l - 1), "dW" + str(l), "db" + str(l)) if k in grads}
 
 
 def update_parameters(params, grads, learning_rate):
     """W{l} −= α·dW{l}, b{l} −= α·db{l}; returns a new dict (``params`` is not modified,
     as the course's ``copy.deepcopy(params)``)."""
-    L = _layout.check_grads(params, grads)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    L = checks.check_grads(params, grads)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     parameters = {}
     for l in range(1, L + 1):
         for p in ("W", "b"):
-            parameters[p + str(l)] = _layout.descend(params[p + str(l)], grads["d" + p + str(l)],
+            parameters[p + str(l)] = layout.descend(params[p + str(l)], grads["d" + p + str(l)],
                                                      learning_rate)
     return parameters

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import gradcheck
-from nnref.course import _layout
+from nnref.course import checks
 from nnref.course._three_layer import forward_propagation as _forward_3
 from nnref.course._three_layer import cross_entropy_terms, graded_backward
 
@@ -59,7 +59,7 @@ def backward_propagation(x, theta):
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):
     """The relative difference between ``backward_propagation`` and the centred difference
     (J(θ + ε) − J(θ − ε)) / 2ε; a float."""
-    epsilon = _layout.check_real("epsilon", epsilon, low=0, low_open=True)
+    epsilon = checks.check_real("epsilon", epsilon, low=0, low_open=True)
     theta_vec = np.array([theta], dtype=np.float64)
     gradapprox = gradcheck.numerical_gradient(lambda: forward_propagation(x, theta_vec[0]),
                                               theta_vec, epsilon)
@@ -75,7 +75,7 @@ def forward_propagation_n(X, Y, parameters):
 
     Returns ``(cost, cache)``; ``cache = (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)``.
     """
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     m = X.shape[1]
     A3, cache = _forward_3(X, parameters)
     cost = 1. / m * np.sum(cross_entropy_terms(A3, Y))
@@ -87,7 +87,7 @@ def backward_propagation_n(X, Y, cache):
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
     return graded_backward(X, Y, (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3))
 
@@ -138,7 +138,7 @@ def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False)
 
     ``parameters`` and ``gradients`` are not modified (θ is a copy).
     """
-    epsilon = _layout.check_real("epsilon", epsilon, low=0, low_open=True)
+    epsilon = checks.check_real("epsilon", epsilon, low=0, low_open=True)
     parameters_values, _ = dictionary_to_vector(parameters)      # (47, 1), a new array
     grad = gradients_to_vector(gradients)
     theta = vector_to_dictionary(parameters_values)              # views: follow the perturbation

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import checks, layout
 from nnref.course._three_layer import (backward_propagation, compute_loss, forward_propagation,
-                                       make_circles, predict, predict_dec, update_parameters)
+                                       predict, predict_dec, update_parameters)
+from nnref.course.data import make_circles
 
 __all__ = ["load_dataset", "initialize_parameters_zeros", "initialize_parameters_random",
            "initialize_parameters_he", "model", "forward_propagation", "backward_propagation",
@@ -42,25 +43,17 @@ def load_dataset():
 
 def initialize_parameters_zeros(layers_dims):
     """W{l} = zeros((n_l, n_{l-1})), b{l} = zeros((n_l, 1))."""
-    layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
-    return _layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.zeros((n, n_prev)))
+    return layout.initialize_layers(layers_dims, scaling="zeros", name="layers_dims")
 
 
 def initialize_parameters_random(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·10, b{l} = zeros((n_l, 1))."""
-    layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
-    np.random.seed(3)
-    return _layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * 10)
+    return layout.initialize_layers(layers_dims, scaling="10", seed=3, name="layers_dims")
 
 
 def initialize_parameters_he(layers_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
-    layers_dims = _layout.check_layer_dims("layers_dims", layers_dims)
-    np.random.seed(3)
-    return _layout.layer_parameters(
-        layers_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2. / n_prev))
+    return layout.initialize_layers(layers_dims, scaling="he", seed=3, name="layers_dims")
 
 
 def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):
@@ -69,10 +62,10 @@ def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initi
     Prints "Cost after iteration i: ..." every 1000 iterations with ``print_cost``.
     Returns the trained ``parameters``.
     """
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_labels("Y", Y, X.shape[1])
-    _layout.check_choice("initialization", initialization, INITIALIZATIONS)
-    num_iterations = _layout.check_int("num_iterations", num_iterations)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    checks.check_choice("initialization", initialization, INITIALIZATIONS)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     layers_dims = [X.shape[0], 10, 5, 1]
     if initialization == "zeros":
         parameters = initialize_parameters_zeros(layers_dims)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import datasets
-from nnref.course import _layout
+from nnref.course import checks, layout
 from nnref.course._three_layer import backward_propagation, forward_propagation, graded_backward
 from nnref.course._three_layer import compute_loss as compute_cost
 from nnref.course._three_layer import predict, predict_dec, update_parameters
@@ -48,21 +48,18 @@ def load_2D_dataset(path=None):
 
 def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1}) / √n_{l-1}, b{l} = zeros((n_l, 1))."""
-    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return _layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) / np.sqrt(n_prev))
+    return layout.initialize_layers(layer_dims, scaling="1/sqrt(n)", seed=3)
 
 
 def _l2_coefficient(lambd, m):
     """λ/(2m): the core's l2 coefficient for the course's (1/m)·(λ/2)·Σ‖W‖²."""
-    return _layout.check_real("lambd", lambd, low=0) / m / 2
+    return checks.check_real("lambd", lambd, low=0) / m / 2
 
 
 def compute_cost_with_regularization(A3, Y, parameters, lambd):
     """J = compute_cost(A3, Y) + (1/m)·(λ/2)·(‖W1‖² + ‖W2‖² + ‖W3‖²)."""
-    A3 = _layout.check_matrix("A3", A3)
-    m = _layout.check_labels("Y", Y, A3.shape[1]).shape[-1]
+    A3 = checks.check_matrix("A3", A3)
+    m = checks.check_labels("Y", Y, A3.shape[1]).shape[-1]
     l2 = _l2_coefficient(lambd, m)
     L2_regularization_cost = sum(penalties.l2_penalty(parameters["W" + str(l)], l2)
                                  for l in (1, 2, 3))
@@ -74,7 +71,7 @@ def backward_propagation_with_regularization(X, Y, cache, lambd):
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
     l2 = _l2_coefficient(lambd, X.shape[1])
     return graded_backward(X, Y, (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3),
@@ -90,19 +87,19 @@ def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
     Returns:
         ``(A3, cache)``: A3 (1, m); cache ``(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)``.
     """
-    X = _layout.check_matrix("X", X)
-    keep_prob = _layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     np.random.seed(1)
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    Z1 = _layout.linear_forward(X, W1, b1)
+    Z1 = layout.linear_forward(X, W1, b1)
     A1 = activations.relu(Z1)
     D1 = (np.random.rand(A1.shape[0], A1.shape[1]) < keep_prob).astype(int)
     A1, _ = dropout.dropout_forward(A1, D1, keep_prob)
-    Z2 = _layout.linear_forward(A1, W2, b2)
+    Z2 = layout.linear_forward(A1, W2, b2)
     A2 = activations.relu(Z2)
     D2 = (np.random.rand(A2.shape[0], A2.shape[1]) < keep_prob).astype(int)
     A2, _ = dropout.dropout_forward(A2, D2, keep_prob)
-    Z3 = _layout.linear_forward(A2, W3, b3)
+    Z3 = layout.linear_forward(A2, W3, b3)
     A3 = activations.sigmoid(Z3)
     return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
 
@@ -112,12 +109,12 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """
-    X = _layout.check_matrix("X", X)
-    keep_prob = _layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    D = {1: D1, 2: D2}
     return graded_backward(X, Y, (Z1, A1, W1, Z2, A2, W2, Z3, A3, W3),
-                           through_A2=lambda dA: dropout.dropout_backward(dA, (D2, keep_prob)),
-                           through_A1=lambda dA: dropout.dropout_backward(dA, (D1, keep_prob)))
+                           through_dA=lambda l, dA: dropout.dropout_backward(dA, (D[l], keep_prob)))
 
 
 def model(X, Y, learning_rate=0.3, num_iterations=30000, print_cost=True, lambd=0, keep_prob=1):
@@ -126,14 +123,14 @@ def model(X, Y, learning_rate=0.3, num_iterations=30000, print_cost=True, lambd=
     Prints "Cost after iteration i: ..." every 10000 iterations with ``print_cost``.
     Returns the trained ``parameters``.
     """
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_labels("Y", Y, X.shape[1])
-    lambd = _layout.check_real("lambd", lambd, low=0)
-    keep_prob = _layout.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    lambd = checks.check_real("lambd", lambd, low=0)
+    keep_prob = checks.check_real("keep_prob", keep_prob, low=0, high=1, low_open=True)
     if lambd != 0 and keep_prob < 1:
         raise ValueError(f"use L2 regularization or dropout, not both (as the course). "
                          f"Received: lambd={lambd}, keep_prob={keep_prob}")
-    num_iterations = _layout.check_int("num_iterations", num_iterations)
+    num_iterations = checks.check_int("num_iterations", num_iterations)
     layers_dims = [X.shape[0], 20, 3, 1]
     parameters = initialize_parameters(layers_dims)
     for i in range(num_iterations):

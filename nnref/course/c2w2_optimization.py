@@ -26,10 +26,11 @@ import math
 
 import numpy as np
 
-from nnref.course import _layout
+from nnref.course import checks, layout
 from nnref.course._three_layer import (backward_propagation, cross_entropy_terms,
-                                       forward_propagation, make_moons, predict, predict_dec,
+                                       forward_propagation, predict, predict_dec,
                                        update_parameters)
+from nnref.course.data import make_moons
 from nnref.functional import optim
 from nnref.schedules import schedule_lr_decay, update_lr
 
@@ -54,10 +55,7 @@ def load_dataset():
 
 def initialize_parameters(layer_dims):
     """``np.random.seed(3)``; W{l} = randn(n_l, n_{l-1})·√(2/n_{l-1}), b{l} = zeros((n_l, 1))."""
-    layer_dims = _layout.check_layer_dims("layer_dims", layer_dims)
-    np.random.seed(3)
-    return _layout.layer_parameters(
-        layer_dims, lambda n, n_prev: np.random.randn(n, n_prev) * np.sqrt(2 / n_prev))
+    return layout.initialize_layers(layer_dims, scaling="he", seed=3)
 
 
 def compute_cost(a3, Y):
@@ -82,10 +80,10 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     Returns:
         The list of ``(mini_batch_X, mini_batch_Y)``: (n_x, size), (1, size).
     """
-    X = _layout.check_matrix("X", X)
+    X = checks.check_matrix("X", X)
     m = X.shape[1]
-    Y = _layout.check_labels("Y", Y, m)
-    mini_batch_size = _layout.check_int("mini_batch_size", mini_batch_size, low=1)
+    Y = checks.check_labels("Y", Y, m)
+    mini_batch_size = checks.check_int("mini_batch_size", mini_batch_size, low=1)
     np.random.seed(seed)
     permutation = list(np.random.permutation(m))
     shuffled_X = X[:, permutation]
@@ -102,7 +100,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
 
 
 def _zeros_like_parameters(parameters):
-    L = _layout.num_layers(parameters)
+    L = checks.num_layers(parameters)
     state = {}
     for l in range(1, L + 1):
         state["dW" + str(l)] = np.zeros(parameters["W" + str(l)].shape)
@@ -120,10 +118,10 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
 
     Returns ``(parameters, v)``, the two dicts given, their entries replaced.
     """
-    L = _layout.check_grads(parameters, grads)
-    _layout.check_grads(parameters, v)
-    beta = _layout.check_real("beta", beta, low=0, high=1)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    L = checks.check_grads(parameters, grads)
+    checks.check_grads(parameters, v)
+    beta = checks.check_real("beta", beta, low=0, high=1)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     for l in range(1, L + 1):
         for p in ("W", "b"):
             key, dkey = p + str(l), "d" + p + str(l)
@@ -145,14 +143,14 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
     Returns ``(parameters, v, s, v_corrected, s_corrected)``: the three dicts given (entries
     replaced) and two new dicts of the bias-corrected moments.
     """
-    L = _layout.check_grads(parameters, grads)
-    _layout.check_grads(parameters, v)
-    _layout.check_grads(parameters, s)
-    t = _layout.check_int("t", t, low=1)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
-    beta1 = _layout.check_real("beta1", beta1, low=0, high=1)
-    beta2 = _layout.check_real("beta2", beta2, low=0, high=1)
-    epsilon = _layout.check_real("epsilon", epsilon, low=0)
+    L = checks.check_grads(parameters, grads)
+    checks.check_grads(parameters, v)
+    checks.check_grads(parameters, s)
+    t = checks.check_int("t", t, low=1)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
+    beta1 = checks.check_real("beta1", beta1, low=0, high=1)
+    beta2 = checks.check_real("beta2", beta2, low=0, high=1)
+    epsilon = checks.check_real("epsilon", epsilon, low=0)
     v_corrected, s_corrected = {}, {}
     for l in range(1, L + 1):
         for p in ("W", "b"):
@@ -175,10 +173,10 @@ def model(X, Y, layers_dims, optimizer, learning_rate=0.0007, mini_batch_size=64
     printed every 1000 epochs, and the learning rate too when decaying.
     Returns the trained ``parameters``.
     """
-    X = _layout.check_matrix("X", X)
-    Y = _layout.check_labels("Y", Y, X.shape[1])
-    _layout.check_choice("optimizer", optimizer, OPTIMIZERS)
-    num_epochs = _layout.check_int("num_epochs", num_epochs)
+    X = checks.check_matrix("X", X)
+    Y = checks.check_labels("Y", Y, X.shape[1])
+    checks.check_choice("optimizer", optimizer, OPTIMIZERS)
+    num_epochs = checks.check_int("num_epochs", num_epochs)
     if decay is not None and not callable(decay):
         raise TypeError(f"decay must be a function (learning_rate0, epoch_num, decay_rate) or None. "
                         f"Received: decay={decay!r}")

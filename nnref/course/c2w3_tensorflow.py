@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from nnref import datasets, initializers
-from nnref.course import _layout
+from nnref.course import backprop, checks, data, layout
 from nnref.functional import activations, losses, optim
 
 __all__ = ["load_dataset", "normalize", "linear_function", "sigmoid", "one_hot_matrix",
@@ -49,7 +49,7 @@ def load_dataset(path=None):
         ``(train_set_x_orig, train_set_y_orig, test_set_x_orig, test_set_y_orig, classes)``:
         uint8 (1080, 64, 64, 3), int (1, 1080), uint8 (120, 64, 64, 3), int (1, 120), (6,).
     """
-    return _layout.image_set_course_layout(datasets.load_signs, path)
+    return data.image_set_course_layout(datasets.load_signs, path)
 
 
 def normalize(image):
@@ -66,7 +66,7 @@ def linear_function():
     X = np.random.randn(3, 1)
     W = np.random.randn(4, 3)
     b = np.random.randn(4, 1)
-    return _layout.linear_forward(X, W, b)
+    return layout.linear_forward(X, W, b)
 
 
 def sigmoid(z):
@@ -83,11 +83,11 @@ def one_hot_matrix(label, C=6):
     it). As ``tf.one_hot``, a label outside [0, C) gives a column of zeros. The result is
     float32, as TensorFlow's.
     """
-    C = _layout.check_int("C", C, low=1)
+    C = checks.check_int("C", C, low=1)
     labels = np.asarray(label)
     if labels.dtype.kind not in "iu" or labels.ndim > 1:
         raise TypeError(f"label must be an integer or a 1-D array of integers. "
-                        f"Received: label={_layout.shown(label)} of dtype {labels.dtype}")
+                        f"Received: label={checks.shown(label)} of dtype {labels.dtype}")
     if labels.ndim == 1 and labels.size == 1:
         labels = labels[0]                       # (C, 1) reshaped to (C,), as the course
     return (np.arange(C).reshape((C,) + (1,) * labels.ndim) == labels).astype(np.float32)
@@ -105,22 +105,22 @@ def initialize_parameters(*, seed=1, dtype=np.float32):
 def _forward(X, parameters):
     """Z3 and the cache (Z1, A1, Z2, A2) of the forward pass."""
     W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    Z1 = _layout.linear_forward(X, W1, b1)       # (25, m)
+    Z1 = layout.linear_forward(X, W1, b1)       # (25, m)
     A1 = activations.relu(Z1)
-    Z2 = _layout.linear_forward(A1, W2, b2)      # (12, m)
+    Z2 = layout.linear_forward(A1, W2, b2)      # (12, m)
     A2 = activations.relu(Z2)
-    Z3 = _layout.linear_forward(A2, W3, b3)      # (6, m)
+    Z3 = layout.linear_forward(A2, W3, b3)      # (6, m)
     return Z3, (Z1, A1, Z2, A2)
 
 
 def forward_propagation(X, parameters):
     """Z3 (6, m), the logits of LINEAR → RELU → LINEAR → RELU → LINEAR on X (12288, m)."""
-    return _forward(_layout.check_matrix("X", X), parameters)[0]
+    return _forward(checks.check_matrix("X", X), parameters)[0]
 
 
 def compute_total_loss(logits, labels):
     """Σ over the batch of the softmax cross-entropy: logits, labels (6, m) -> a scalar."""
-    logits = _layout.check_matrix("logits", logits)
+    logits = checks.check_matrix("logits", logits)
     if np.shape(labels) != logits.shape:
         raise ValueError(f"labels must have the shape of logits, {logits.shape}. "
                          f"Received: labels of shape {np.shape(labels)}")
@@ -133,12 +133,9 @@ def _gradients(X, Y, parameters):
     W1, W2, W3 = parameters["W1"], parameters["W2"], parameters["W3"]
     loss = compute_total_loss(Z3, Y)
     dZ3 = losses.categorical_crossentropy_backward(Y, Z3, from_logits=True, reduction="sum", axis=0)
-    dA2, dW3, db3 = _layout.linear_backward(dZ3, A2, W3, 1.0)
-    dZ2 = activations.relu_backward(dA2, Z2, A2)
-    dA1, dW2, db2 = _layout.linear_backward(dZ2, A1, W2, 1.0)
-    dZ1 = activations.relu_backward(dA1, Z1, A1)
-    _, dW1, db1 = _layout.linear_backward(dZ1, X, W1, 1.0, compute_dA_prev=False)
-    return loss, Z3, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
+    grads = backprop.backward(dZ3, [(X, W1, Z1), (A1, W2, Z2), (A2, W3, Z3)], scale=1.0,
+                              compute_dA0=False)
+    return loss, Z3, {k: grads["d" + k] for k in ("W1", "b1", "W2", "b2", "W3", "b3")}
 
 
 def _correct(Z3, Y):
@@ -162,16 +159,16 @@ def model(X_train, Y_train, X_test, Y_test, learning_rate=0.0001, num_epochs=150
         ``(parameters, costs, train_acc, test_acc)``: as the course, the costs and accuracies
         are recorded only when ``print_cost`` is true, at epochs 0, record_every, ...
     """
-    X_train = _layout.check_matrix("X_train", X_train)
-    X_test = _layout.check_matrix("X_test", X_test)
+    X_train = checks.check_matrix("X_train", X_train)
+    X_test = checks.check_matrix("X_test", X_test)
     for name, Y, X in (("Y_train", Y_train, X_train), ("Y_test", Y_test, X_test)):
         if np.shape(Y) != (SHAPES["b3"][0], X.shape[1]):
             raise ValueError(f"{name} must be one-hot of shape (6, {X.shape[1]}). "
                              f"Received: {name} of shape {np.shape(Y)}")
-    num_epochs = _layout.check_int("num_epochs", num_epochs)
-    minibatch_size = _layout.check_int("minibatch_size", minibatch_size, low=1)
-    record_every = _layout.check_int("record_every", record_every, low=1)
-    learning_rate = _layout.check_real("learning_rate", learning_rate, low=0)
+    num_epochs = checks.check_int("num_epochs", num_epochs)
+    minibatch_size = checks.check_int("minibatch_size", minibatch_size, low=1)
+    record_every = checks.check_int("record_every", record_every, low=1)
+    learning_rate = checks.check_real("learning_rate", learning_rate, low=0)
     if initial_parameters is None:
         parameters = initialize_parameters(dtype=X_train.dtype)
     else:

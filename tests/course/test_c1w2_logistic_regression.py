@@ -88,7 +88,7 @@ def test_optimize_matches_course_loop_and_prints(capsys):
 def test_optimize_bad_arguments():
     with pytest.raises(ValueError, match="num_iterations must be an integer >= 1"):
         lr.optimize(W, B, X, Y, num_iterations=0)
-    with pytest.raises(ValueError, match="learning_rate must be >= 0"):
+    with pytest.raises(ValueError, match="learning_rate must be a finite number >= 0"):
         lr.optimize(W, B, X, Y, learning_rate=-1.0)
 
 

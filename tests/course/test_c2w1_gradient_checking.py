@@ -138,5 +138,5 @@ def test_gradient_check_n_equals_the_course_notebook(course_dir):
 
 
 def test_bad_epsilon():
-    with pytest.raises(ValueError, match="epsilon must be > 0"):
+    with pytest.raises(ValueError, match="epsilon must be a finite number > 0"):
         gc.gradient_check(2, 4, epsilon=0)

@@ -46,7 +46,7 @@ def test_compute_cost_with_regularization_course_test_case():
     expected = (1. / 5 * np.nansum(ref.three_logprobs(a3, Y))
                 + (1. / 5 * 0.1 / 2) * sum(np.sum(np.square(p[k])) for k in ("W1", "W2", "W3")))
     assert cost == pytest.approx(expected, rel=1e-14)
-    with pytest.raises(ValueError, match="lambd must be >= 0"):
+    with pytest.raises(ValueError, match="lambd must be a finite number >= 0"):
         cr.compute_cost_with_regularization(a3, Y, p, lambd=-1)
 
 
