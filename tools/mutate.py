@@ -260,6 +260,14 @@ MUTANTS = [
            "    if len(matches) == 1:\n", "    if matches:\n",
            ("tests/grading/test_mistakes_diagnose.py",),
            "the grader names the first of several matching mistakes as the one"),
+    Mutant("replay-slot-freed-one-op-early", "nnref/functional/replay.py",
+           "last_use.get(holds[c], -1) <= j)", "last_use.get(holds[c], -1) <= j + 1)",
+           ("tests/test_fast_kernels.py",),
+           "NumPy replay reuses an array whose value the next operation still reads"),
+    Mutant("fused-loop-on-mixed-dtypes", "nnref/_fast/__init__.py",
+           "a.shape != first.shape or a.dtype != first.dtype", "a.shape != first.shape",
+           ("tests/test_fast_mixed_dtypes.py",),
+           "numba runs a rule on float32 weights with a float64 gradient (widened arithmetic)"),
 ]
 
 
