@@ -268,6 +268,15 @@ MUTANTS = [
            "a.shape != first.shape or a.dtype != first.dtype", "a.shape != first.shape",
            ("tests/test_fast_mixed_dtypes.py",),
            "numba runs a rule on float32 weights with a float64 gradient (widened arithmetic)"),
+    Mutant("monitor-tie-is-improvement", "nnref/callbacks/monitor.py",
+           'operator.gt if mode == "max" else operator.lt',
+           'operator.ge if mode == "max" else operator.le',
+           ("tests/parity/test_keras_callbacks.py",),
+           "a monitored value equal to the best counts as an improvement (Keras: strictly better)"),
+    Mutant("monitor-min-delta-sign-kept", "nnref/callbacks/monitor.py",
+           '        if mode == "min":\n            self.min_delta = -abs(self.min_delta)\n', "",
+           ("tests/parity/test_keras_callbacks.py",),
+           "mode='min' subtracts min_delta: a loss that rises by less than min_delta improves"),
 ]
 
 
