@@ -12,6 +12,8 @@ reported as "baseline fails" and left out of the kill rate.
 The subprocesses run with ``CI=true`` (the property tests draw the same cases every run, and a
 skipped test fails the run), so the course data (``NNREF_DATA``) and, for the course mutants, the
 course files (``NNREF_COURSE``) must be reachable.
+Compiled numba kernels go to a cache inside the copy (``NUMBA_CACHE_DIR``): a mutated
+optimizer rule is recompiled there and never reaches the user's cache.
 
 Usage::
 
@@ -45,40 +47,45 @@ class Mutant:
 
 
 OPT = "nnref/functional/optim.py"
+RULES = "nnref/functional/rules.py"     # the optimizers' scalar rules, run by NumPy and by numba
 BN = "nnref/functional/batchnorm.py"
 ACT = "nnref/functional/activations.py"
 LOSS = "nnref/functional/losses.py"
 
 MUTANTS = [
-    Mutant("adam-v-hat-with-beta1", OPT,
-           "v_hat = np.divide(v, 1.0 - beta_2 ** t, out=denom)",
-           "v_hat = np.divide(v, 1.0 - beta_1 ** t, out=denom)",
+    Mutant("adam-v-hat-with-beta1", RULES,
+           "v_hat = v / bias_2", "v_hat = v / bias_1",
            ("tests/optimizers/test_adam.py",), "Adam: v̂ bias-corrected with β1 instead of β2"),
-    Mutant("adam-course-epsilon-inside-root", OPT,
-           "        np.sqrt(v_hat, out=denom)\n        denom += epsilon",
-           "        np.add(v_hat, epsilon, out=denom)\n        np.sqrt(denom, out=denom)",
+    Mutant("adam-course-epsilon-inside-root", RULES,
+           "m_hat / (np.sqrt(v_hat) + epsilon)", "m_hat / np.sqrt(v_hat + epsilon)",
            ("tests/optimizers/test_adam.py",), "course Adam: ε inside the root"),
     Mutant("adam-keras-alpha-without-root", OPT,
            "alpha = dtype(lr) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)",
            "alpha = dtype(lr) * (1 - beta_2_power) / (1 - beta_1_power)",
            ("tests/optimizers/test_adam.py",), "Keras Adam: α_t without the square root"),
-    Mutant("course-epsilon-inside-root", OPT,
-           "        np.sqrt(s, out=denom)\n        denom += epsilon\n",
-           "        np.add(s, epsilon, out=denom)\n        np.sqrt(denom, out=denom)\n",
-           ("tests/optimizers/test_rmsprop.py", "tests/optimizers/test_adagrad.py"),
-           "RMSprop/Adagrad course convention: ε inside the root (Keras's form)"),
-    Mutant("nesterov-without-beta", OPT,
-           "np.multiply(velocity, beta, out=step)  # β·v",
-           "np.multiply(velocity, 1.0, out=step)  # β·v",
+    Mutant("course-epsilon-inside-root", RULES,
+           "return w - lr * g / (np.sqrt(s) + epsilon), s",
+           "return w - lr * g / np.sqrt(s + epsilon), s",
+           ("tests/optimizers/test_rmsprop.py",),
+           "RMSprop course convention: ε inside the root (Keras's form)"),
+    Mutant("adagrad-course-epsilon-inside-root", RULES,
+           "return w - lr * g / (np.sqrt(c) + epsilon), c",
+           "return w - lr * g / np.sqrt(c + epsilon), c",
+           ("tests/optimizers/test_adagrad.py",),
+           "Adagrad course convention: ε inside the root (Keras's form)"),
+    Mutant("nesterov-without-beta", RULES,
+           "return w - lr * (beta * v + one_minus_beta * g), v",
+           "return w - lr * (v + one_minus_beta * g), v",
            ("tests/optimizers/test_sgd.py",), "Nesterov look-ahead forgets β"),
-    Mutant("adadelta-no-epsilon-in-rms-delta", OPT,
-           "np.sqrt(np.add(accum_delta, epsilon, out=delta), out=delta)",
-           "np.sqrt(accum_delta, out=delta)",
+    Mutant("adadelta-no-epsilon-in-rms-delta", RULES,
+           "delta = -(np.sqrt(acc_dx + epsilon) / np.sqrt(acc_g + epsilon) * g)",
+           "delta = -(np.sqrt(acc_dx) / np.sqrt(acc_g + epsilon) * g)",
            ("tests/optimizers/test_adadelta.py",), "Adadelta: RMS[Δx] without ε (never moves)"),
-    Mutant("ema-weights-swapped", OPT,
-           "average += (1.0 - beta) * value      # + (1 − β)·value",
-           "average += beta * value      # + (1 − β)·value",
-           ("tests/test_ewa.py", "tests/optimizers/test_sgd.py"), "EWA: β on the new value"),
+    Mutant("ema-weights-swapped", RULES,
+           "return (beta * average + one_minus_beta * value,)",
+           "return (beta * average + beta * value,)",
+           ("tests/test_ewa.py", "tests/optimizers/test_optim_kernels.py"),
+           "EWA: β on the new value"),
     Mutant("optimizer-step-not-counted", "nnref/optimizers/base.py",
            "self._iterations += 1", "self._iterations += 0",
            ("tests/optimizers",), "the base optimizer never counts its steps (Adam's t stuck)"),
@@ -133,8 +140,10 @@ MUTANTS = [
            'return y if layout == "batch_first" else y.copy()',
            ("tests/test_data.py",), "one-hot in the course's (C, m) layout left (m, C)"),
     Mutant("partial-mini-batch-dropped", "nnref/data.py",
-           'return -(-_positive_int(m, "m") // _positive_int(batch_size, "batch_size"))',
-           'return _positive_int(m, "m") // _positive_int(batch_size, "batch_size")',
+           'return -(-_checks.check_int("m", m, low=1) // '
+           '_checks.check_int("batch_size", batch_size, low=1))',
+           'return _checks.check_int("m", m, low=1) // '
+           '_checks.check_int("batch_size", batch_size, low=1)',
            ("tests/test_data.py",), "⌊m/b⌋ mini-batches: the last partial batch is lost"),
     Mutant("validation-split-overlaps", "nnref/data.py",
            "train_idx, val_idx = order[: m - n_val], order[m - n_val:]",
@@ -164,9 +173,9 @@ MUTANTS = [
     Mutant("weights-saved-in-reverse", "nnref/weights.py",
            "for i, w in enumerate(weights):", "for i, w in enumerate(weights[::-1]):",
            ("tests/test_weights.py",), "a layer's variables written in the wrong order"),
-    Mutant("accuracy-threshold-inclusive", "nnref/training.py",
-           "return float(np.mean((out > threshold) == (y > 0.5)))",
-           "return float(np.mean((out >= threshold) == (y > 0.5)))",
+    Mutant("accuracy-threshold-inclusive", "nnref/metrics.py",
+           "(out[:, 0] > threshold) == (y[:, 0] > 0.5)",
+           "(out[:, 0] >= threshold) == (y[:, 0] > 0.5)",
            ("tests/test_predict_threshold.py",), "a probability of exactly 0.5 counted as class 1"),
     Mutant("course-predict-inclusive", "nnref/course/c1w2_logistic_regression.py",
            "return (A > 0.5).astype(np.float64)", "return (A >= 0.5).astype(np.float64)",
@@ -178,10 +187,9 @@ MUTANTS = [
            "p = (a3 > 0.5).astype(int)", "p = (a3 >= 0.5).astype(int)",
            ("tests/test_predict_threshold.py",), "the C2W1 utilities' predict with >= 0.5"),
     Mutant("process-backend-starts-workers-for-nothing", "nnref/tuning/backends/process.py",
-           "        if not pending:\n            return\n        ctx = get_context",
-           "        ctx = get_context",
-           ("tests/test_tuning_backends.py::test_no_tasks_starts_no_worker",),
-           "the process backend spawns its context with no task to run"),
+           "range(min(self.workers, len(pending)))", "range(self.workers)",
+           ("tests/test_tuning_backends.py::test_no_tasks_starts_no_worker_and_one_task_starts_one",),
+           "the process backend starts all its workers, however few the tasks"),
     Mutant("leaky-relu-backward-at-zero", ACT,
            "return np.where(z > 0, da, negative_slope * da)",
            "return np.where(z >= 0, da, negative_slope * da)",
@@ -197,7 +205,7 @@ MUTANTS = [
            "keys = sorted(vars_group, key=lambda k: int(k) if k.isdigit() else -1)",
            "keys = sorted(vars_group)",
            ("tests/test_weights.py",), "a file's variables 0, 1, ..., 10, 11 read in text order"),
-    Mutant("accuracy-argmax-over-batch", "nnref/training.py",
+    Mutant("accuracy-argmax-over-batch", "nnref/metrics.py",
            "np.argmax(out, axis=1) == np.argmax(y, axis=1)",
            "np.argmax(out, axis=0) == np.argmax(y, axis=0)",
            ("tests/training/test_fit.py", "tests/test_dtypes.py"),
@@ -216,7 +224,7 @@ MUTANTS = [
            "return np.where(flip[:, None, None, None], images[:, :, ::-1], images)",
            "return np.where(flip[:, None, None, None], images[:, ::-1], images)",
            ("tests/test_augment.py",), "the left-right flip mirrors top and bottom"),
-    Mutant("early-stopping-one-epoch-late", "nnref/callbacks.py",
+    Mutant("early-stopping-one-epoch-late", "nnref/callbacks/early_stopping.py",
            "if self.wait >= self.patience and epoch > 0:",
            "if self.wait > self.patience and epoch > 0:",
            ("tests/training/test_fit.py",), "EarlyStopping waits patience + 1 epochs"),
@@ -228,11 +236,12 @@ MUTANTS = [
            "self.std_ = x.std(axis=0)", "self.std_ = x.std(axis=0, ddof=1)",
            ("tests/test_data.py",), "standardizing with the sample std"),
     Mutant("model-loss-without-penalty", "nnref/models.py",
-           "value = loss_fn(y, out) + self.regularization_loss()", "value = loss_fn(y, out)",
+           "value = loss_fn.compute(y, out) + self.regularization_loss()",
+           "value = loss_fn.compute(y, out)",
            ("tests/test_models.py",), "the model's loss leaves out the L2 penalty"),
     Mutant("fit-loss-without-penalty", "nnref/training.py",
-           "loss = model.loss.compute(y_b, out) + model.regularization_loss()",
-           "loss = model.loss.compute(y_b, out)",
+           "loss = model.loss.compute(y_b, out, w_b) + model.regularization_loss()",
+           "loss = model.loss.compute(y_b, out, w_b)",
            ("tests/training/test_fit.py", "tests/test_training_penalty.py"),
            "the reported training loss leaves out the penalty"),
     Mutant("course-l2-cost-without-half", "nnref/course/c2w1_regularization.py",
@@ -243,6 +252,31 @@ MUTANTS = [
            "close = np.isclose(received, expected, rtol=rtol, atol=atol, equal_nan=True)",
            "close = np.isclose(np.nan_to_num(received), np.nan_to_num(expected), rtol=rtol, atol=atol)",
            ("tests/grading/test_grading_compare.py",), "grader: a NaN answer compared as 0"),
+    Mutant("checkpoint-best-never-updated", "nnref/callbacks/model_checkpoint.py",
+           "            self.best = current\n            return True", "            return True",
+           ("tests/parity/test_keras_callbacks.py::test_model_checkpoint",),
+           "save_best_only keeps the first best: every epoch better than it is saved"),
+    Mutant("diagnosis-names-one-of-several", "nnref/grading/diagnose.py",
+           "    if len(matches) == 1:\n", "    if matches:\n",
+           ("tests/grading/test_mistakes_diagnose.py",),
+           "the grader names the first of several matching mistakes as the one"),
+    Mutant("replay-slot-freed-one-op-early", "nnref/functional/replay.py",
+           "last_use.get(holds[c], -1) <= j)", "last_use.get(holds[c], -1) <= j + 1)",
+           ("tests/test_fast_kernels.py",),
+           "NumPy replay reuses an array whose value the next operation still reads"),
+    Mutant("fused-loop-on-mixed-dtypes", "nnref/_fast/__init__.py",
+           "a.shape != first.shape or a.dtype != first.dtype", "a.shape != first.shape",
+           ("tests/test_fast_mixed_dtypes.py",),
+           "numba runs a rule on float32 weights with a float64 gradient (widened arithmetic)"),
+    Mutant("monitor-tie-is-improvement", "nnref/callbacks/monitor.py",
+           'operator.gt if mode == "max" else operator.lt',
+           'operator.ge if mode == "max" else operator.le',
+           ("tests/parity/test_keras_callbacks.py",),
+           "a monitored value equal to the best counts as an improvement (Keras: strictly better)"),
+    Mutant("monitor-min-delta-sign-kept", "nnref/callbacks/monitor.py",
+           '        if mode == "min":\n            self.min_delta = -abs(self.min_delta)\n', "",
+           ("tests/parity/test_keras_callbacks.py",),
+           "mode='min' subtracts min_delta: a loss that rises by less than min_delta improves"),
 ]
 
 
@@ -264,7 +298,9 @@ def environment(copy: Path) -> dict[str, str]:
     """The subprocess environment: the copy first on the path; data and course files located as
     tests/conftest.py locates them from the original checkout."""
     env = {**os.environ, "PYTHONPATH": str(copy), "CI": "true", "MPLBACKEND": "Agg",
-           "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1"}
+           "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
+           # compiled kernels of mutated rules go to the copy, never to the user's cache
+           "NUMBA_CACHE_DIR": str(copy / ".numba-cache")}
     env.pop("NNREF_SKIP_COUNT_FILE", None)
     for var, folder in (("NNREF_DATA", "datasets"), ("NNREF_COURSE", "course")):
         beside = ROOT.parent / "shared" / folder
