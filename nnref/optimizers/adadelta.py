@@ -30,8 +30,6 @@ class Adadelta(Optimizer):
         name: Defaults to ``"adadelta"``.
 
     State: ``accumulated_grad`` (E[g²]) and ``accumulated_delta_var`` (E[Δx²]) per parameter.
-    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
-    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=None, rho=0.95, epsilon=None, *,

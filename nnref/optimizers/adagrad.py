@@ -29,8 +29,6 @@ class Adagrad(Optimizer):
         name: Defaults to ``"adagrad"``.
 
     State: ``accumulator`` (c), one array per parameter.
-    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
-    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=None, epsilon=None, *,

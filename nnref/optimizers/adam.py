@@ -35,8 +35,6 @@ class Adam(Optimizer):
         name: Defaults to ``"adam"``.
 
     State: ``momentum`` (m) and ``velocity`` (v) per parameter, Keras's names and order.
-    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
-    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, *,

@@ -3,7 +3,8 @@
 A subclass is small (Keras 3 style): ``__init__`` validates and stores its hyperparameters,
 ``build(params)`` creates the zeroed per-parameter state with :meth:`Optimizer.add_slots`, and
 ``update_step(grad, param, lr)`` is the algorithm: one call to a kernel of
-:mod:`nnref.functional.optim`.
+:mod:`nnref.functional.optim`. ``build`` also makes each parameter's scratch arrays for that
+kernel (its ``work=``), so a step allocates nothing; they are not state (not in ``variables``).
 """
 from __future__ import annotations
 

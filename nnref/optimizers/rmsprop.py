@@ -29,8 +29,6 @@ class RMSprop(Optimizer):
         name: Defaults to ``"rmsprop"``.
 
     State: ``velocity`` (s), one array per parameter.
-    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
-    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=None, *,

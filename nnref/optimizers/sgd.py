@@ -30,8 +30,6 @@ class SGD(Optimizer):
         name: Defaults to ``"sgd"``.
 
     State: ``momentum``, one array per parameter (only when ``momentum > 0``).
-    Scratch arrays for the update (``work=`` of the kernel) are made in ``build`` too; they
-    are not state (not in ``variables``).
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, *,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref.course.c2w3_tensorflow import SHAPES
 from nnref.grading.assignments._inputs import rng
 from nnref.grading.compare import TypeRule
 from nnref.grading.spec import AssignmentSpec, Case, FunctionSpec
 
-_SHAPES = [("W1", (25, 12288)), ("b1", (25, 1)), ("W2", (12, 25)), ("b2", (12, 1)),
-           ("W3", (6, 12)), ("b3", (6, 1))]
+_SHAPES = tuple(SHAPES.items())  # the course's parameter shapes, stated once
 _FORWARD = ("Z1 = W1 · X + b1, A1 = relu(Z1), Z2 = W2 · A1 + b2, A2 = relu(Z2), Z3 = W3 · A2 + b3; "
             "return the logits Z3 (no softmax)")
 

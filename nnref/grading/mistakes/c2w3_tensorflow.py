@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref.course.c2w3_tensorflow import SHAPES
 from nnref.grading.mistakes import variants
 from nnref.grading.mistakes._common import relu, shared
 from nnref.grading.mistakes.c1w2_numpy_basics import _SIGMOID
 from nnref.grading.mistakes.c1w2_numpy_basics import sigmoid as _basics_sigmoid
 
-_SHAPES = (("W1", (25, 12288)), ("b1", (25, 1)), ("W2", (12, 25)), ("b2", (12, 1)),
-           ("W3", (6, 12)), ("b3", (6, 1)))
+_SHAPES = tuple(SHAPES.items())  # the course's parameter shapes, stated once
 
 
 def linear_function(mistake=None):
