@@ -208,7 +208,7 @@ def _ratios(times: dict) -> dict:
             times[f"nnref_{dtype}_plain"], with_adam)
         # The best any NumPy implementation of the course's Adam can do, against the GEMM bound.
         ratios[f"gemm_plus_adam_over_gemm_{dtype}"] = timing.ratio(with_adam, gemm)
-        # The floor of issue 18: the matrix products and one square root per weight and step.
+        # The floor: the matrix products and one square root per weight and step.
         floor = [g + s for g, s in zip(gemm, times[f"sqrt_{dtype}"])]
         for suffix in ("", "_numpy"):
             if f"nnref_{dtype}_plain{suffix}" in times:

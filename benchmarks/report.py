@@ -12,7 +12,7 @@ TARGETS = {
     "gemm_multiple": ("nnref float32 epoch / GEMM bound", "<=", 1.5),
     "float64_multiple": ("nnref float64 / float32 epoch", "<=", 2.5),
     "memory_multiple": ("fit peak (tracemalloc) / (data + params + optimizer state)", "<=", 2.0),
-    # issue 18 (fused kernels): within 1.3x of the floor, ahead of Keras
+    # fused kernels: within 1.3x of the floor, ahead of Keras
     "floor_float32": ("nnref float32 epoch / (GEMM + √) float32", "<=", 1.3),
     "floor_float64": ("nnref float64 epoch / (GEMM + √) float64", "<=", 1.3),
     "keras_ahead": ("Keras fit / nnref float32 epoch", ">=", 1.0),
