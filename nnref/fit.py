@@ -96,6 +96,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                        verbose=verbose, epochs=epochs, steps=steps_per_epoch or n_steps)
     model.stop_training = False
     model._initial_epoch = None
+    model._fit_rng = rng                      # BackupAndRestore saves and restores its state
     cbs.on_train_begin()
     initial_epoch = model._initial_epoch or initial_epoch
     epoch_logs, batches, seen = None, None, 0
