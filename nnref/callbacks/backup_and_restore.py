@@ -19,6 +19,7 @@ import copy
 import json
 import os
 import shutil
+import zipfile
 
 import numpy as np
 
@@ -27,7 +28,17 @@ from nnref.optimizers.base import Optimizer
 
 
 class BackupMismatchError(ValueError):
-    """The backup does not fit this model's optimizer: it is refused, nothing is changed."""
+    """The backup does not fit this model's optimizer or fit's generator: it is refused and
+    nothing is changed."""
+
+
+def _check_rng_state(path, rng, state) -> None:
+    """Raise unless ``state`` can be set on ``rng``'s bit generator (tried on a probe)."""
+    name = type(rng.bit_generator).__name__
+    if not isinstance(state, dict) or state.get("bit_generator") != name:
+        raise BackupMismatchError(f"The generator state in {path} is not a {name} state (fit's "
+                                  f"seed= generator). Received: {str(state)[:80]}")
+    type(rng.bit_generator)().state = state        # a malformed state raises ValueError/TypeError
 
 
 def _read_optimizer_state(path, optimizer, params):
@@ -84,7 +95,7 @@ class BackupAndRestore(Callback):
             self._load()
         except BackupMismatchError:
             raise
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):    # unreadable
             if not os.path.exists(self._weights_path + ".bkp"):
                 raise
             for path in self._paths:
@@ -106,11 +117,13 @@ class BackupAndRestore(Callback):
         if os.path.exists(self._metadata_path):
             with open(self._metadata_path, encoding="utf-8") as f:
                 meta = json.load(f)
-            meta["epoch"]                                    # a KeyError falls back to .bkp
+            if not isinstance(meta, dict) or not isinstance(meta.get("epoch"), int):
+                raise ValueError(f"{self._metadata_path} has no epoch. Received: {meta!r}")
         rng = getattr(self.model, "_fit_rng", None)
         if rng is not None and os.path.exists(self._rng_path):
             with open(self._rng_path, encoding="utf-8") as f:
                 rng_state = json.load(f)
+            _check_rng_state(self._rng_path, rng, rng_state)
         if os.path.exists(self._weights_path):
             self.model.load_weights(self._weights_path)
         if state is not None:

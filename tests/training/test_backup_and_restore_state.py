@@ -52,6 +52,16 @@ class InterruptAfter(callbacks.Callback):
             raise RuntimeError("Interrupting!")
 
 
+def interrupt_adam_fit(folder, after=1, **backup_kwargs):
+    """An Adam fit (4 epochs, seed 11) with a backup in ``folder``, interrupted after epoch ``after``."""
+    x, y = blobs()
+    with pytest.raises(RuntimeError, match="Interrupting"):
+        make_model(optimizers.Adam(0.01)).fit(
+            x, y, batch_size=16, epochs=4, verbose=0, seed=11,
+            callbacks=[callbacks.BackupAndRestore(folder, **backup_kwargs), InterruptAfter(after)])
+    return x, y
+
+
 def straight_and_resumed(tmp_path, make_opt, save_freq="epoch", **fit_kwargs):
     x, y = blobs()
     kwargs = dict(batch_size=16, epochs=4, verbose=0, seed=11, **fit_kwargs)
@@ -91,9 +101,7 @@ def test_without_optimizer_state_adam_resume_differs(tmp_path):
     straight = make_model(optimizers.Adam(0.01))
     straight.fit(x, y, **kwargs)
     folder = tmp_path / "backup"
-    with pytest.raises(RuntimeError):
-        make_model(optimizers.Adam(0.01)).fit(
-            x, y, callbacks=[callbacks.BackupAndRestore(folder), InterruptAfter(1)], **kwargs)
+    interrupt_adam_fit(folder)
     os.remove(folder / "latest.optimizer.npz")
     resumed = make_model(optimizers.Adam(0.01))
     resumed.fit(x, y, callbacks=[callbacks.BackupAndRestore(folder)], **kwargs)
@@ -106,10 +114,7 @@ def test_mid_epoch_backup_resumes_from_the_interrupted_epochs_batch_order(tmp_pa
     x, y = blobs()
     folder = tmp_path / "backup"
     kwargs = dict(batch_size=16, epochs=4, verbose=0, seed=11)
-    with pytest.raises(RuntimeError):
-        make_model(optimizers.Adam(0.01)).fit(
-            x, y, callbacks=[callbacks.BackupAndRestore(folder, save_freq=2), InterruptAfter(0)],
-            **kwargs)
+    interrupt_adam_fit(folder, after=0, save_freq=2)
     meta = json.loads((folder / "training_metadata.json").read_text())
     assert meta == {"epoch": 0, "batch": 3}                   # Keras's metadata, unchanged
     rng_state = json.loads((folder / "fit_rng.json").read_text())
@@ -120,10 +125,7 @@ def test_mid_epoch_backup_resumes_from_the_interrupted_epochs_batch_order(tmp_pa
 def test_mismatched_optimizer_state_is_refused_changing_nothing(tmp_path, other):
     x, y = blobs()
     folder = tmp_path / "backup"
-    with pytest.raises(RuntimeError):
-        make_model(optimizers.Adam(0.01)).fit(
-            x, y, batch_size=16, epochs=4, verbose=0, seed=11,
-            callbacks=[callbacks.BackupAndRestore(folder, double_checkpoint=True), InterruptAfter(1)])
+    interrupt_adam_fit(folder, double_checkpoint=True)
     files = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert "latest.optimizer.npz.bkp" in files
     if other == "another_optimizer":
@@ -147,11 +149,7 @@ def test_mismatched_optimizer_state_is_refused_changing_nothing(tmp_path, other)
 def test_unreadable_latest_falls_back_to_bkp_with_its_optimizer_state(tmp_path):
     x, y = blobs()
     folder = tmp_path / "backup"
-    with pytest.raises(RuntimeError):
-        make_model(optimizers.Adam(0.01)).fit(
-            x, y, batch_size=16, epochs=4, verbose=0, seed=11,
-            callbacks=[callbacks.BackupAndRestore(folder, double_checkpoint=True,
-                                                  delete_checkpoint=False), InterruptAfter(1)])
+    interrupt_adam_fit(folder, double_checkpoint=True, delete_checkpoint=False)
     (folder / "latest.optimizer.npz").write_bytes(b"torn")
     model = make_model(optimizers.Adam(0.01))
     seen = {}
@@ -164,3 +162,32 @@ def test_unreadable_latest_falls_back_to_bkp_with_its_optimizer_state(tmp_path):
               callbacks=[callbacks.BackupAndRestore(folder, delete_checkpoint=False), Spy()])
     assert seen["iterations"] == 5                              # the .bkp: after epoch 0
     assert len(model.history.history["loss"]) == 3              # resumed at epoch 1
+
+
+def test_a_generator_of_another_kind_is_refused_changing_nothing(tmp_path):
+    x, y = blobs()
+    folder = tmp_path / "backup"
+    interrupt_adam_fit(folder)
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    model = make_model(optimizers.Adam(0.01))
+    before = model.get_weights()
+    with pytest.raises(BackupMismatchError, match="PCG64"):
+        model.fit(x, y, batch_size=16, epochs=4, verbose=0,
+                  seed=np.random.Generator(np.random.MT19937(11)),
+                  callbacks=[callbacks.BackupAndRestore(folder)])
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert not model.optimizer.built
+
+
+@pytest.mark.parametrize("torn", ["latest.optimizer.npz", "fit_rng.json"])
+def test_a_torn_state_file_falls_back_to_bkp(tmp_path, torn):
+    x, y = blobs()
+    folder = tmp_path / "backup"
+    interrupt_adam_fit(folder, double_checkpoint=True)
+    data = (folder / torn).read_bytes()
+    (folder / torn).write_bytes(data[: len(data) // 2])       # a write cut in the middle
+    model = make_model(optimizers.Adam(0.01))
+    model.fit(x, y, batch_size=16, epochs=4, verbose=0, seed=11,
+              callbacks=[callbacks.BackupAndRestore(folder, double_checkpoint=True)])
+    assert len(model.history.history["loss"]) == 3              # resumed at epoch 1 (the .bkp)
