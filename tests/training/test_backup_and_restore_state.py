@@ -62,19 +62,19 @@ def interrupt_adam_fit(folder, after=1, **backup_kwargs):
     return x, y
 
 
-def straight_and_resumed(tmp_path, make_opt, save_freq="epoch", **fit_kwargs):
+def straight_and_resumed(tmp_path, make_opt, save_freq="epoch", dtype="float64"):
     x, y = blobs()
-    kwargs = dict(batch_size=16, epochs=4, verbose=0, seed=11, **fit_kwargs)
-    straight = make_model(make_opt())
+    kwargs = dict(batch_size=16, epochs=4, verbose=0, seed=11)
+    straight = make_model(make_opt(), dtype)
     hist = straight.fit(x, y, **kwargs).history
     folder = tmp_path / "backup"
     interrupt = InterruptAfter(1)
     with pytest.raises(RuntimeError, match="Interrupting"):
-        make_model(make_opt()).fit(
+        make_model(make_opt(), dtype).fit(
             x, y, callbacks=[callbacks.BackupAndRestore(folder, save_freq=save_freq), interrupt],
             **kwargs)
     first_hist = {key: [logs[key] for logs in interrupt.logs] for key in interrupt.logs[0]}
-    resumed = make_model(make_opt())
+    resumed = make_model(make_opt(), dtype)
     resumed_hist = resumed.fit(x, y, callbacks=[callbacks.BackupAndRestore(folder, save_freq=save_freq)],
                                **kwargs).history
     return straight, hist, first_hist, resumed, resumed_hist
@@ -191,3 +191,13 @@ def test_a_torn_state_file_falls_back_to_bkp(tmp_path, torn):
     model.fit(x, y, batch_size=16, epochs=4, verbose=0, seed=11,
               callbacks=[callbacks.BackupAndRestore(folder, double_checkpoint=True)])
     assert len(model.history.history["loss"]) == 3              # resumed at epoch 1 (the .bkp)
+
+
+def test_float32_adam_resume_is_exact_too(tmp_path):
+    straight, hist, first_hist, resumed, resumed_hist = straight_and_resumed(
+        tmp_path, lambda: optimizers.Adam(0.01, convention="keras"), dtype="float32")
+    assert resumed.optimizer.variables[0].dtype == np.float32
+    for a, b in zip(straight.get_weights() + straight.optimizer.variables,
+                    resumed.get_weights() + resumed.optimizer.variables):
+        assert np.array_equal(a, b)
+    assert {k: first_hist[k] + resumed_hist[k] for k in hist} == hist
