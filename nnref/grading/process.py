@@ -41,8 +41,9 @@ class SandboxProcess:
         os.lseek(plan_fd, 0, os.SEEK_SET)
         read_fd, write_fd = os.pipe()
         filter_fd = None if self.setup.trusted else isolation.filter_file()
-        cgroup = None if self.setup.trusted else Cgroup(self.limits.memory_mb << 20,
-                                                        self.limits.max_processes)
+        cgroup = None if self.setup.trusted else Cgroup(
+            self.limits.memory_mb << 20, self.limits.max_processes, self.limits.cpus)
+        run.limits_enforced = cgroup.enforced if cgroup is not None else []
         with UidSlot() if not self.setup.trusted else _NoSlot() as uid:
             run.user = uid if uid is not None else run.user
             try:
@@ -51,7 +52,7 @@ class SandboxProcess:
                     self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
                     stdin=plan_fd, stdout=self.out, stderr=self.err,
                     pass_fds=(write_fd,) + ((filter_fd,) if filter_fd is not None else ()),
-                    start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.folders
+                    start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.procs_files
                     else None)
             finally:
                 for fd in (write_fd, plan_fd, filter_fd):

@@ -10,8 +10,10 @@ released.
 Cgroups: where a cgroup (v2, or v1's memory and pids controllers) can be created under the
 grader's own, the sandbox's whole process tree gets one: memory (``memory.max`` or
 ``memory.limit_in_bytes``) and process count (``pids.max``) are bounded for all its processes
-together, and :meth:`Cgroup.events` says afterwards whether a limit was hit. Where none can
-be made, the grader sums the resident memory of the sandbox's uid every 0.1 s instead
+together, and :meth:`Cgroup.events` says afterwards whether a limit was hit. CPU time is
+bounded apart from these, best effort (v2's ``cpu.max``, or v1's ``cpu`` controller): where it
+cannot be, the memory and process limits stand as they are, and :attr:`Cgroup.enforced` says
+which limits a cgroup holds. Where none can be made, the grader sums the resident memory of the sandbox's uid every 0.1 s instead
 (:func:`rss_of`) and stops the sandbox above the limit.
 """
 from __future__ import annotations
@@ -118,18 +120,54 @@ def kill_uid(uid: int) -> None:
         time.sleep(0.005)
 
 
-class Cgroup:
-    """A cgroup bounding memory and process count of a sandbox's whole process tree."""
+CPU_PERIOD_US = 100_000  # the quota is ``cpus`` times this, per period
 
-    def __init__(self, memory_bytes: int, max_processes: int):
+
+class Cgroup:
+    """A cgroup bounding memory and process count of a sandbox's whole process tree, and (best
+    effort, apart) its CPU time to ``cpus`` CPUs."""
+
+    def __init__(self, memory_bytes: int, max_processes: int, cpus: float | None = None):
         self.folders: list[str] = []   # one (v2), or the memory and pids folders (v1)
         self.version = None
+        self.cpu_folder = None         # v1's cpu folder, or v2's folder when cpu.max was written
         name = f"nnref-grade-{os.getpid()}-{random.getrandbits(40):x}"
         try:
             self._create(name, memory_bytes, max_processes)
         except OSError:
             self.remove()
             self.folders, self.version = [], None
+        if cpus is not None:
+            try:
+                self._bound_cpu(name, cpus)
+            except OSError:
+                self._remove_cpu()
+
+    @property
+    def enforced(self) -> list[str]:
+        """The limits this cgroup holds: "memory", "processes" and/or "cpu"."""
+        return (["memory", "processes"] if self.folders else []) + (
+            ["cpu"] if self.cpu_folder else [])
+
+    def _bound_cpu(self, name, cpus) -> None:
+        quota = max(1000, round(cpus * CPU_PERIOD_US))
+        if self.version == 2:
+            _write_text(self.folders[0], "cpu.max", f"{quota} {CPU_PERIOD_US}")
+            self.cpu_folder = self.folders[0]
+            return
+        own = _own_cgroups()
+        if "cpu" not in own:
+            raise FileNotFoundError("no cpu controller")
+        folder = os.path.join(_CGROUP_ROOT, "cpu" + own["cpu"], name)
+        os.mkdir(folder)
+        self.cpu_folder = folder
+        _write(folder, "cpu.cfs_period_us", CPU_PERIOD_US)
+        _write(folder, "cpu.cfs_quota_us", quota)
+
+    def _remove_cpu(self) -> None:
+        if self.cpu_folder is not None and self.cpu_folder not in self.folders:
+            _remove_folder(self.cpu_folder)
+        self.cpu_folder = None
 
     def _create(self, name, memory_bytes, max_processes) -> None:
         own = _own_cgroups()
@@ -152,8 +190,13 @@ class Cgroup:
             raise FileNotFoundError("no writable cgroup")
 
     @property
+    def _all_folders(self) -> list[str]:
+        extra = [self.cpu_folder] if self.cpu_folder and self.cpu_folder not in self.folders else []
+        return self.folders + extra
+
+    @property
     def procs_files(self) -> list[str]:
-        return [os.path.join(f, "cgroup.procs") for f in self.folders]
+        return [os.path.join(f, "cgroup.procs") for f in self._all_folders]
 
     def events(self) -> list[str]:
         """The limits that were hit: "memory" and/or "processes"."""
@@ -173,18 +216,23 @@ class Cgroup:
         return hit
 
     def remove(self) -> None:
-        for folder in self.folders:
-            for _ in range(100):
-                try:
-                    with open(os.path.join(folder, "cgroup.procs"), encoding="ascii") as f:
-                        for pid in f.read().split():
-                            os.kill(int(pid), signal.SIGKILL)
-                    os.rmdir(folder)
-                    break
-                except (ProcessLookupError, FileNotFoundError):
-                    continue
-                except OSError:
-                    time.sleep(0.01)
+        for folder in self._all_folders:
+            _remove_folder(folder)
+
+
+def _remove_folder(folder: str) -> None:
+    """Kill what runs in the cgroup ``folder``, then remove it."""
+    for _ in range(100):
+        try:
+            with open(os.path.join(folder, "cgroup.procs"), encoding="ascii") as f:
+                for pid in f.read().split():
+                    os.kill(int(pid), signal.SIGKILL)
+            os.rmdir(folder)
+            break
+        except (ProcessLookupError, FileNotFoundError):
+            continue
+        except OSError:
+            time.sleep(0.01)
 
 
 def _own_cgroups() -> dict[str, str]:
@@ -199,8 +247,12 @@ def _own_cgroups() -> dict[str, str]:
 
 
 def _write(folder: str, name: str, value: int) -> None:
+    _write_text(folder, name, str(int(value)))
+
+
+def _write_text(folder: str, name: str, text: str) -> None:
     with open(os.path.join(folder, name), "w", encoding="ascii") as f:
-        f.write(str(int(value)))
+        f.write(text)
 
 
 def _has_line(folder: str, name: str, key: str) -> bool:
