@@ -12,7 +12,8 @@ from nnref.grading import channel, isolation
 from nnref.grading.child import wire
 from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
                                     result_allowance)
-from nnref.grading.slots import Cgroup, UidSlot, rss_of
+from nnref.grading.cgroups import Cgroup
+from nnref.grading.slots import UidSlot, rss_of
 
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
 EXIT_RUNNER_ERROR = 70   # runner.EXIT_RUNNER_ERROR
@@ -52,8 +53,8 @@ class SandboxProcess:
                     self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
                     stdin=plan_fd, stdout=self.out, stderr=self.err,
                     pass_fds=(write_fd,) + ((filter_fd,) if filter_fd is not None else ()),
-                    start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.procs_files
-                    else None)
+                    start_new_session=True,
+                    preexec_fn=_join(cgroup) if cgroup and cgroup.procs_files else None)
             finally:
                 for fd in (write_fd, plan_fd, filter_fd):
                     if fd is not None:

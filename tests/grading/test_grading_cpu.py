@@ -9,7 +9,7 @@ import pytest
 
 from conftest import skip_or_fail
 from hostile_helpers import leak_submission, require_bwrap, write
-from nnref.grading import Limits, grade, slots
+from nnref.grading import Limits, cgroups, grade
 
 # Two forked children spin for 2 s of wall time each and send their CPU time through a pipe.
 # Unbounded on 2 free cores they use about 2 CPU-seconds per wall second; a 1-CPU limit holds
@@ -40,7 +40,7 @@ LIMITS = Limits(timeout=40, call_timeout=20, memory_mb=512, cpus=1.0)
 
 def test_two_spinning_processes_share_one_cpu(tmp_path):
     require_bwrap()
-    probe = slots.Cgroup(1 << 30, 8, 1.0)
+    probe = cgroups.Cgroup(1 << 30, 8, 1.0)
     enforced = probe.enforced
     probe.remove()
     if "cpu" not in enforced:
@@ -55,22 +55,22 @@ def test_two_spinning_processes_share_one_cpu(tmp_path):
 
 
 def _no_cpu_writes(monkeypatch):
-    real = slots._write_text
+    real = cgroups._write_text
 
     def refuse_cpu(folder, name, text):
         if name.startswith("cpu."):
             raise PermissionError(13, "refused by the test", name)
         real(folder, name, text)
-    monkeypatch.setattr(slots, "_write_text", refuse_cpu)
+    monkeypatch.setattr(cgroups, "_write_text", refuse_cpu)
 
 
 def test_a_refused_cpu_limit_keeps_the_memory_limit(tmp_path, monkeypatch):
     from test_grading_hostile_limits import test_memory_is_bounded_for_the_whole_process_tree
 
     _no_cpu_writes(monkeypatch)
-    cgroup = slots.Cgroup(1 << 30, 8, 1.0)
+    cgroup = cgroups.Cgroup(1 << 30, 8, 1.0)
     try:
-        before = slots.Cgroup(1 << 30, 8)  # what a grader without a CPU bound gets
+        before = cgroups.Cgroup(1 << 30, 8)  # what a grader without a CPU bound gets
         assert cgroup.enforced == before.enforced
         assert cgroup.procs_files == [os.path.join(f, "cgroup.procs") for f in cgroup.folders]
         assert "cpu" not in cgroup.enforced and cgroup.cpu_folder is None
@@ -78,10 +78,10 @@ def test_a_refused_cpu_limit_keeps_the_memory_limit(tmp_path, monkeypatch):
         cgroup.remove()
         before.remove()
     assert not any(os.path.exists(f) for f in cgroup.folders)  # removed like the others
-    own = slots._own_cgroups()
+    own = cgroups._own_cgroups()
     if "cpu" in own and cgroup.folders:  # v1: the cpu folder made before the refused write is gone
         name = os.path.basename(cgroup.folders[0])
-        assert not os.path.exists(os.path.join(slots._CGROUP_ROOT, "cpu" + own["cpu"], name))
+        assert not os.path.exists(os.path.join(cgroups._CGROUP_ROOT, "cpu" + own["cpu"], name))
     test_memory_is_bounded_for_the_whole_process_tree(tmp_path)
 
 

@@ -254,7 +254,7 @@ for _ in range(200):
         break
 LEAK = _children >= 200
 '''
-    from nnref.grading.slots import Cgroup
+    from nnref.grading.cgroups import Cgroup
 
     probe = Cgroup(1 << 30, 8)
     counted = bool(probe.folders)  # a cgroup counts them (else only the uid's process limit)
