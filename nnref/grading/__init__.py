@@ -7,7 +7,8 @@
 
 Modules: ``spec`` (what a graded function is), ``assignments/`` (one spec per course module),
 ``loading`` (.py / .ipynb), ``sandbox`` (running a submission's calls), ``isolation``
-(bubblewrap's command line and file view), ``slots`` (a uid and a cgroup per sandbox),
+(bubblewrap's command line and file view), ``slots`` and ``cgroups`` (a uid and a cgroup per
+sandbox),
 ``helper_files`` (the assignment's own course helpers), ``process`` and ``channel`` (one
 sandbox process and its messages), ``outcomes`` (limits and results of a run), ``child/`` (what
 runs inside it), ``compare`` (return values against the answer key), ``grader`` (one

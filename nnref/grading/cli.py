@@ -1,6 +1,7 @@
 """``nnref grade``: grade course assignments against nnref.course.
 
     nnref grade SUBMISSION --assignment NAME [--results results.json] [--timeout S] [--memory MB]
+        [--cpus N]
     nnref grade FOLDER --assignment NAME --workers K [--output-dir DIR]
     nnref grade --list
 
@@ -40,6 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--memory", type=int, default=2048, metavar="MB",
                         help="memory limit of the sandbox in MiB, for all its processes "
                              "together (default: %(default)s)")
+    parser.add_argument("--cpus", type=float, default=1.0, metavar="N",
+                        help="CPUs the sandbox may use, for all its processes together, where "
+                             "a cpu cgroup can be made (default: %(default)s)")
     parser.add_argument("--list", action="store_true",
                         help="list the assignments, their graded functions and points")
     parser.add_argument("--quiet", action="store_true", help="no table and no progress bar")
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         get_assignment(args.assignment)
         limits = Limits(timeout=args.timeout, call_timeout=args.call_timeout,
-                        memory_mb=args.memory)
+                        memory_mb=args.memory, cpus=args.cpus)
     except ValueError as exc:
         print(f"nnref grade: {exc}", file=sys.stderr)
         return 2

@@ -144,6 +144,7 @@ def grade(submission_path, assignment: str, limits: Limits | None = None, *,
                              extra={"sandbox_user": run.user, "processes": run.processes,
                                     "isolation": "none (trusted)" if trusted else "bubblewrap",
                                     "limits_hit": list(dict.fromkeys(run.limits_hit)),
+                                    "cgroup_limits": run.limits_enforced,
                                     "tolerance": f"rtol={RTOL:g}, atol={ATOL:g} unless a "
                                                  "function states its own"})
         report.output = _overview(report, submission, run, limits)

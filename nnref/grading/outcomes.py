@@ -24,6 +24,9 @@ class Limits:
         max_processes: processes and threads of the whole sandbox (its cgroup's
             ``pids.max``; as root also ``RLIMIT_NPROC`` on its uid, 16 above it).
         tmp_mb: size of the sandbox's private ``/tmp``.
+        cpus: CPU time the whole sandbox may use per second of wall time, in CPUs (its
+            cgroup's ``cpu.max`` or ``cpu.cfs_quota_us``, where the cpu controller is
+            writable; best effort, see ``SandboxRun.limits_enforced``).
     """
 
     timeout: float = 60.0
@@ -33,16 +36,20 @@ class Limits:
     output_kb: int = 64
     max_processes: int = 256
     tmp_mb: int = 128
+    cpus: float = 1.0
 
     def __post_init__(self):
         for name in ("timeout", "call_timeout", "memory_mb", "file_mb", "output_kb",
-                     "max_processes", "tmp_mb"):
+                     "max_processes", "tmp_mb", "cpus"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{name} must be a positive number. Received: {name}={value!r}")
         if self.memory_mb < 256:
             raise ValueError(f"memory_mb must be at least 256 (the interpreter and NumPy need "
                              f"it). Received: memory_mb={self.memory_mb!r}")
+        if self.cpus < 0.01:
+            raise ValueError(f"cpus must be at least 0.01 (the kernel's smallest CPU quota is 1 ms "
+                             f"per 100 ms). Received: cpus={self.cpus!r}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class SandboxRun:
     loads: int = 0              # "loaded" reports received
     user: int | None = None     # uid the submission ran as (None: the grader's, or a namespace's)
     limits_hit: list[str] = field(default_factory=list)  # "memory", "processes"
+    limits_enforced: list[str] = field(default_factory=list)  # by a cgroup: "memory", "cpu", ...
 
 
 @dataclass

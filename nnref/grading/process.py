@@ -12,7 +12,8 @@ from nnref.grading import channel, isolation
 from nnref.grading.child import wire
 from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
                                     result_allowance)
-from nnref.grading.slots import Cgroup, UidSlot, rss_of
+from nnref.grading.cgroups import Cgroup
+from nnref.grading.slots import UidSlot, rss_of
 
 EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
 EXIT_RUNNER_ERROR = 70   # runner.EXIT_RUNNER_ERROR
@@ -41,8 +42,9 @@ class SandboxProcess:
         os.lseek(plan_fd, 0, os.SEEK_SET)
         read_fd, write_fd = os.pipe()
         filter_fd = None if self.setup.trusted else isolation.filter_file()
-        cgroup = None if self.setup.trusted else Cgroup(self.limits.memory_mb << 20,
-                                                        self.limits.max_processes)
+        cgroup = None if self.setup.trusted else Cgroup(
+            self.limits.memory_mb << 20, self.limits.max_processes, self.limits.cpus)
+        run.limits_enforced = cgroup.enforced if cgroup is not None else []
         with UidSlot() if not self.setup.trusted else _NoSlot() as uid:
             run.user = uid if uid is not None else run.user
             try:
@@ -51,8 +53,8 @@ class SandboxProcess:
                     self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
                     stdin=plan_fd, stdout=self.out, stderr=self.err,
                     pass_fds=(write_fd,) + ((filter_fd,) if filter_fd is not None else ()),
-                    start_new_session=True, preexec_fn=_join(cgroup) if cgroup and cgroup.folders
-                    else None)
+                    start_new_session=True,
+                    preexec_fn=_join(cgroup) if cgroup and cgroup.procs_files else None)
             finally:
                 for fd in (write_fd, plan_fd, filter_fd):
                     if fd is not None:

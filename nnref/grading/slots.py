@@ -1,18 +1,12 @@
-"""A uid of its own and a cgroup for each sandbox running on the machine.
+"""A uid of its own for each sandbox on the machine (its cgroup: :mod:`nnref.grading.cgroups`).
 
 Uids: as root, each sandbox takes a slot ``k`` (an ``flock`` on ``<lock dir>/slot-k``, shared
 by every grader process on the machine) and runs as uid/gid ``UID_BASE + k``, a uid no account
 uses. No two running sandboxes share one, so none can signal, trace or read another (they are
 in different PID namespaces too), and ``RLIMIT_NPROC`` counts one sandbox's processes only.
 When the sandbox ends, every process still running as that uid is killed before the slot is
-released.
-
-Cgroups: where a cgroup (v2, or v1's memory and pids controllers) can be created under the
-grader's own, the sandbox's whole process tree gets one: memory (``memory.max`` or
-``memory.limit_in_bytes``) and process count (``pids.max``) are bounded for all its processes
-together, and :meth:`Cgroup.events` says afterwards whether a limit was hit. Where none can
-be made, the grader sums the resident memory of the sandbox's uid every 0.1 s instead
-(:func:`rss_of`) and stops the sandbox above the limit.
+released. Where no memory cgroup can be made, the grader sums the resident memory of the
+sandbox's uid every 0.1 s instead (:func:`rss_of`) and stops the sandbox above the limit.
 """
 from __future__ import annotations
 
@@ -26,7 +20,6 @@ import time
 
 UID_BASE = 2_000_000_000
 SLOTS = 4096
-_CGROUP_ROOT = "/sys/fs/cgroup"
 
 
 def lock_dir() -> str:
@@ -116,107 +109,3 @@ def kill_uid(uid: int) -> None:
             except ProcessLookupError:
                 pass
         time.sleep(0.005)
-
-
-class Cgroup:
-    """A cgroup bounding memory and process count of a sandbox's whole process tree."""
-
-    def __init__(self, memory_bytes: int, max_processes: int):
-        self.folders: list[str] = []   # one (v2), or the memory and pids folders (v1)
-        self.version = None
-        name = f"nnref-grade-{os.getpid()}-{random.getrandbits(40):x}"
-        try:
-            self._create(name, memory_bytes, max_processes)
-        except OSError:
-            self.remove()
-            self.folders, self.version = [], None
-
-    def _create(self, name, memory_bytes, max_processes) -> None:
-        own = _own_cgroups()
-        if "" in own and os.path.exists(os.path.join(_CGROUP_ROOT, "cgroup.controllers")):
-            folder = os.path.join(_CGROUP_ROOT + own[""], name)
-            os.mkdir(folder)
-            self.folders, self.version = [folder], 2
-            _write(folder, "memory.max", memory_bytes)
-            _write(folder, "memory.swap.max", 0)
-            _write(folder, "pids.max", max_processes)
-        elif "memory" in own and "pids" in own:
-            self.version = 1
-            for controller in ("memory", "pids"):
-                folder = os.path.join(_CGROUP_ROOT, controller + own[controller], name)
-                os.mkdir(folder)
-                self.folders.append(folder)
-            _write(self.folders[0], "memory.limit_in_bytes", memory_bytes)
-            _write(self.folders[1], "pids.max", max_processes)
-        else:
-            raise FileNotFoundError("no writable cgroup")
-
-    @property
-    def procs_files(self) -> list[str]:
-        return [os.path.join(f, "cgroup.procs") for f in self.folders]
-
-    def events(self) -> list[str]:
-        """The limits that were hit: "memory" and/or "processes"."""
-        hit = []
-        if self.version == 2:
-            if _counter(self.folders[0], "memory.events", ("oom_kill", "max")) > 0:
-                hit.append("memory")
-            if _counter(self.folders[0], "pids.events", ("max",)) > 0:
-                hit.append("processes")
-        elif self.version == 1:
-            killed = _counter(self.folders[0], "memory.oom_control", ("oom_kill",))
-            if killed > 0 or _counter(self.folders[0], "memory.failcnt", ()) > 0 and not \
-                    _has_line(self.folders[0], "memory.oom_control", "oom_kill"):
-                hit.append("memory")  # (failcnt only where the kernel does not count kills)
-            if _counter(self.folders[1], "pids.events", ("max",)) > 0:
-                hit.append("processes")
-        return hit
-
-    def remove(self) -> None:
-        for folder in self.folders:
-            for _ in range(100):
-                try:
-                    with open(os.path.join(folder, "cgroup.procs"), encoding="ascii") as f:
-                        for pid in f.read().split():
-                            os.kill(int(pid), signal.SIGKILL)
-                    os.rmdir(folder)
-                    break
-                except (ProcessLookupError, FileNotFoundError):
-                    continue
-                except OSError:
-                    time.sleep(0.01)
-
-
-def _own_cgroups() -> dict[str, str]:
-    """``{controller: path}`` of this process (``""`` for v2's unified hierarchy)."""
-    found = {}
-    with open("/proc/self/cgroup", encoding="ascii") as f:
-        for line in f:
-            _, controllers, path = line.rstrip("\n").split(":", 2)
-            for controller in controllers.split(","):
-                found[controller] = path.rstrip("/")
-    return found
-
-
-def _write(folder: str, name: str, value: int) -> None:
-    with open(os.path.join(folder, name), "w", encoding="ascii") as f:
-        f.write(str(int(value)))
-
-
-def _has_line(folder: str, name: str, key: str) -> bool:
-    try:
-        with open(os.path.join(folder, name), encoding="ascii") as f:
-            return any(line.split()[:1] == [key] for line in f)
-    except OSError:
-        return False
-
-
-def _counter(folder: str, name: str, keys: tuple[str, ...]) -> int:
-    try:
-        with open(os.path.join(folder, name), encoding="ascii") as f:
-            text = f.read().split()
-    except OSError:
-        return 0
-    if not keys:
-        return int(text[0]) if text else 0
-    return sum(int(text[i + 1]) for i, word in enumerate(text[:-1]) if word in keys)

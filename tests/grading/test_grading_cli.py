@@ -59,6 +59,8 @@ def test_one_submission_writes_results_json_and_prints_a_table(tmp_path, capsys)
      "timeout must be a positive number. Received: timeout=-1.0"),
     (["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--memory", "64"],
      "memory_mb must be at least 256"),
+    (["grade", SOLUTION, "-a", "c1w2_numpy_basics", "--cpus", "0"],
+     "cpus must be a positive number. Received: cpus=0.0"),
     (["grade", "no/such/file.py", "-a", "c1w2_numpy_basics"], "no such file or folder"),
 ])
 def test_usage_errors_exit_2_with_a_message(argv, message, capsys):

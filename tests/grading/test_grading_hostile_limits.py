@@ -225,7 +225,7 @@ def test_without_a_cgroup_the_grader_watches_the_memory_of_the_uid(tmp_path, mon
         pytest.skip("the sandbox has a uid of its own only when the grader runs as root")
 
     class NoCgroup:
-        folders = []
+        folders = procs_files = enforced = []
 
         def __init__(self, *args):
             pass
@@ -254,7 +254,7 @@ for _ in range(200):
         break
 LEAK = _children >= 200
 '''
-    from nnref.grading.slots import Cgroup
+    from nnref.grading.cgroups import Cgroup
 
     probe = Cgroup(1 << 30, 8)
     counted = bool(probe.folders)  # a cgroup counts them (else only the uid's process limit)
