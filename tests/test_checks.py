@@ -163,7 +163,7 @@ def _public_edge_calls():
     x = np.zeros((4, 2))
     return [
         lambda: ewa.EWA(1.5), lambda: ewa.ewa([1.0], 0.9, bias_correction="yes"),
-        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.update_lr(0.1, 1.5, 1.0),
+        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.exponential_lr_decay(0.1, 1.5),
         lambda: schedules.ExponentialDecay(0.1, 1, 0.5, convention="tf"),
         lambda: regularizers.L2(-1), lambda: regularizers.L1("0.1"), lambda: regularizers.L1L2(convention=1),
         lambda: data.one_hot(np.array([0, 1]), 0), lambda: data.num_batches(4, 2.0),
