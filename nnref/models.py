@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, as_rng, check_bool, check_float_dtype
+from nnref._checks import FLOAT_DTYPES, check_bool, check_float_dtype
+from nnref.data import as_rng
 from nnref.layers.base import Layer, input_width, snake_case
 from nnref.layers.input import InputLayer
 
@@ -269,7 +270,7 @@ class Sequential:
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """The model's output for x (m, input_dim): (m, output_dim)."""
-        return self.forward(self.check_inputs(x), training=check_bool(training, "training"))
+        return self.forward(self.check_inputs(x), training=check_bool("training", training))
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Inference-mode outputs (m, output_dim), in batches of ``batch_size`` (32, as Keras)."""
@@ -283,7 +284,7 @@ class Sequential:
         """The loss (data loss + regularization penalties) and its gradient for each trainable
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
-        training = check_bool(training, "training")
+        training = check_bool("training", training)
         x = self.check_inputs(x)
         y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
         out = self.forward(x, training=training)      # labels checked first: BN state changes here

@@ -151,7 +151,7 @@ def test_one_definition_behind_the_old_names():
     from nnref.optimizers import base, sgd
     assert base._check_real is checks.check_real and base._check_int is checks.check_int
     assert sgd._check_bool is checks.check_bool and base._check_choice is checks.check_choice
-    assert data.check_float_dtype is checks.check_float_dtype and data.FLOAT_DTYPES is checks.FLOAT_DTYPES
+    assert data.check_float_dtype is checks.check_float_dtype
     assert data.ArgumentTypeError is checks.ArgumentTypeError
     assert optim.CONVENTIONS is CONVENTIONS and base.CONVENTIONS is CONVENTIONS
 
