@@ -17,7 +17,7 @@ from nnref.models import Sequential, load_model
     (lambda: callbacks.EarlyStopping(monitor=3), TypeError, r"monitor must be a logs key.*Received: monitor=3"),
     (lambda: callbacks.ModelCheckpoint("m.h5"), ValueError, r"must end in `.keras`. Received: filepath=m.h5"),
     (lambda: callbacks.ModelCheckpoint("m.keras", save_weights_only=True), ValueError, r"`.weights.h5`"),
-    (lambda: callbacks.ModelCheckpoint("m.keras", save_freq=0), ValueError, r"save_freq must be 'epoch' or a positive integer. Received: save_freq=0"),
+    (lambda: callbacks.ModelCheckpoint("m.keras", save_freq=0), ValueError, r"save_freq must be 'epoch' or an integer >= 1\. Received: save_freq=0"),
     (lambda: callbacks.ModelCheckpoint(5), TypeError, r"filepath must be a path \(a str or os.PathLike\), such as .best.keras.. Received: filepath=5"),
     (lambda: callbacks.ReduceLROnPlateau(factor=1.0), ValueError, r"factor >= 1.0. Received: factor=1.0"),
     (lambda: callbacks.ReduceLROnPlateau(cooldown=-2), ValueError, r"cooldown must be an integer >= 0"),
