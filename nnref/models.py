@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref._checks import FLOAT_DTYPES, check_bool, check_float_dtype
+from nnref._checks import FLOAT_DTYPES, check_bool, check_float_dtype, check_int
 from nnref.data import as_rng
 from nnref.layers.base import Layer, input_width, snake_case
 from nnref.layers.input import InputLayer
@@ -34,10 +34,7 @@ class Sequential:
     def __init__(self, layers=None, input_dim: int | None = None, dtype="float64",
                  seed: int | None = None, name: str = "sequential", trainable: bool = True):
         self.dtype = check_dtype(dtype)
-        if input_dim is not None and (isinstance(input_dim, bool)
-                                      or not isinstance(input_dim, (int, np.integer)) or input_dim < 1):
-            raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
-        self.input_dim = None if input_dim is None else int(input_dim)
+        self.input_dim = check_int("input_dim", input_dim, low=1, allow_none=True)
         self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
@@ -139,7 +136,7 @@ class Sequential:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         for layer in self.layers:
-            layer.trainable = bool(value)
+            layer.trainable = check_bool("trainable", value)
 
     @property
     def input_shape(self) -> tuple:

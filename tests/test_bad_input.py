@@ -186,7 +186,7 @@ def test_bad_dtype(dtype):
 
 
 def test_bad_input_dim_and_layers():
-    with raises(ValueError, "input_dim must be a positive integer", "Received: input_dim=0"):
+    with raises(ValueError, "input_dim must be an integer >= 1 or None", "Received: input_dim=0"):
         Sequential([layers.Dense(2)], input_dim=0)
     with raises(TypeError, "Sequential.add expects an nnref layer", "Received: str"):
         Sequential(["dense"])

@@ -10,7 +10,7 @@ epoch seen counts as best until something beats it). ``stopped_epoch`` is 0 when
 """
 from __future__ import annotations
 
-from nnref._checks import check_int
+from nnref._checks import check_bool, check_int
 from nnref.callbacks.monitor import MonitorCallback
 
 
@@ -33,7 +33,7 @@ class EarlyStopping(MonitorCallback):
         self.patience = check_int("patience", patience)
         self.verbose = verbose
         self.baseline = baseline
-        self.restore_best_weights = bool(restore_best_weights)
+        self.restore_best_weights = check_bool("restore_best_weights", restore_best_weights)
         self.start_from_epoch = check_int("start_from_epoch", start_from_epoch)
         self.wait = 0
         self.stopped_epoch = 0
