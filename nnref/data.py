@@ -12,7 +12,7 @@ from numbers import Integral
 import numpy as np
 
 from nnref import _checks
-from nnref._checks import FLOAT_DTYPES, ArgumentTypeError, check_float_dtype  # noqa: F401 (kept importable)
+from nnref._checks import ArgumentTypeError, check_float_dtype
 
 
 # ----------------------------------------------------------------------------- argument checks
@@ -20,18 +20,6 @@ def _array(x, name: str) -> np.ndarray:
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray. Received: {name} of type {type(x).__name__}")
     return x
-
-
-# adapters kept for nnref.fit, nnref.training and nnref.models (value first, then name); remove
-# when they import nnref._checks
-def check_int(value, name: str, low: int = 1) -> int:
-    """``nnref._checks.check_int(name, value, low=low)``."""
-    return _checks.check_int(name, value, low=low)
-
-
-def check_bool(value, name: str) -> bool:
-    """``nnref._checks.check_bool(name, value)``."""
-    return _checks.check_bool(name, value)
 
 
 def as_rng(seed, name: str = "seed") -> np.random.Generator:

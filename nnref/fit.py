@@ -6,11 +6,12 @@ import warnings
 
 import numpy as np
 
+from nnref._checks import check_bool, check_int
 from nnref.callbacks import CallbackList, History
 from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
 from nnref.callbacks import Callback, EarlyStopping
-from nnref.data import as_rng, check_bool, check_int
+from nnref.data import as_rng
 from nnref.training import (NonFiniteLossError, _as_list, _batch_size, _check_verbose, _Means, _prepare,
                             _require_compiled, _run_evaluation, _step)
 
@@ -66,18 +67,16 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     """
     _require_compiled(model, "fit")
     batch_size = _batch_size(batch_size)
-    epochs = check_int(epochs, "epochs", 0)
-    initial_epoch = check_int(initial_epoch, "initial_epoch", 0)
+    epochs = check_int("epochs", epochs)
+    initial_epoch = check_int("initial_epoch", initial_epoch)
     rng = as_rng(seed)
-    shuffle = check_bool(shuffle, "shuffle")
+    shuffle = check_bool("shuffle", shuffle)
     verbose = _check_verbose(verbose)
     if steps_per_epoch is not None:
-        steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch")
-    if not (isinstance(validation_freq, (list, tuple)) or (isinstance(validation_freq, int)
-                                                           and not isinstance(validation_freq, bool)
-                                                           and validation_freq >= 1)):
-        raise ValueError("validation_freq must be a positive int or a list of epochs. "
-                         f"Received: validation_freq={validation_freq!r}")
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
+    if not isinstance(validation_freq, (list, tuple)):
+        check_int("validation_freq", validation_freq, low=1,
+                  expected="an integer >= 1 or a list of epochs")
     if augment is not None and not callable(augment):
         raise TypeError(f"augment must be callable (x_batch, rng) -> x_batch. Received: {augment!r}")
     callbacks = _check_callbacks(callbacks, validation_data is not None or bool(validation_split))

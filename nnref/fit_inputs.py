@@ -10,17 +10,16 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
+
+from nnref._checks import check_real
 
 
 def split_validation(x, y, sample_weight, validation_split):
     """((x, y, w) for training, (x, y, w) for validation)."""
-    if isinstance(validation_split, bool) or not isinstance(validation_split, Real) \
-            or not 0 <= validation_split < 1:
-        raise ValueError("validation_split must be a number in [0, 1). "
-                         f"Received: validation_split={validation_split!r}")
+    validation_split = check_real("validation_split", validation_split, low=0, high=1,
+                                  high_open=True)
     m = int(np.shape(x)[0])
     split_at = int(math.floor(m * (1.0 - validation_split)))
     if split_at in (0, m):
@@ -49,9 +48,7 @@ def class_weights_to_sample_weights(y, class_weight, dtype) -> np.ndarray:
         raise TypeError("class_weight must be a dict {class index: weight}. "
                         f"Received: class_weight={class_weight!r}")
     for key, value in class_weight.items():
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-            raise ValueError(f"class_weight values must be finite numbers. Received: "
-                             f"class_weight[{key!r}]={value!r}")
+        check_real(f"class_weight[{key!r}]", value)
     y = np.asarray(y)
     if y.ndim > 1:
         y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[..., 0]

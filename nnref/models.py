@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import losses as losses_mod
-from nnref.data import FLOAT_DTYPES, as_rng, check_bool, check_float_dtype
+from nnref._checks import FLOAT_DTYPES, check_bool, check_float_dtype, check_int
+from nnref.data import as_rng
 from nnref.layers.base import Layer, input_width, snake_case
 from nnref.layers.input import InputLayer
 
@@ -33,10 +34,7 @@ class Sequential:
     def __init__(self, layers=None, input_dim: int | None = None, dtype="float64",
                  seed: int | None = None, name: str = "sequential", trainable: bool = True):
         self.dtype = check_dtype(dtype)
-        if input_dim is not None and (isinstance(input_dim, bool)
-                                      or not isinstance(input_dim, (int, np.integer)) or input_dim < 1):
-            raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
-        self.input_dim = None if input_dim is None else int(input_dim)
+        self.input_dim = check_int("input_dim", input_dim, low=1, allow_none=True)
         self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
@@ -138,7 +136,7 @@ class Sequential:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         for layer in self.layers:
-            layer.trainable = bool(value)
+            layer.trainable = check_bool("trainable", value)
 
     @property
     def input_shape(self) -> tuple:
@@ -269,7 +267,7 @@ class Sequential:
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """The model's output for x (m, input_dim): (m, output_dim)."""
-        return self.forward(self.check_inputs(x), training=check_bool(training, "training"))
+        return self.forward(self.check_inputs(x), training=check_bool("training", training))
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
         """Inference-mode outputs (m, output_dim), in batches of ``batch_size`` (32, as Keras)."""
@@ -283,7 +281,7 @@ class Sequential:
         """The loss (data loss + regularization penalties) and its gradient for each trainable
         weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
         loss_fn = self._loss_fn(loss)
-        training = check_bool(training, "training")
+        training = check_bool("training", training)
         x = self.check_inputs(x)
         y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
         out = self.forward(x, training=training)      # labels checked first: BN state changes here

@@ -7,12 +7,13 @@ index counts in its ``unit`` attribute:
   ``learning_rate``; like Keras, the optimizer evaluates it at ``optimizer.iterations`` *before*
   counting the step, so the first update uses ``schedule(0)``.
 - ``unit="epoch"``: epochs, the course's "learning rate decay" loop
-  (``for i in range(num_epochs): learning_rate = update_lr(learning_rate0, i, decay_rate)``).
+  (``for i in range(num_epochs): learning_rate = update_lr(learning_rate0, i, decay_rate)``,
+  ``update_lr`` being :mod:`nnref.course.c2w2_optimization`'s).
   Use it with a per-epoch learning-rate scheduler callback, which sets ``optimizer.learning_rate``
   before epoch ``i`` to ``schedule(i)``. Optimizers refuse per-epoch schedules.
 
-The course's four rules (lecture "Learning rate decay"), their functions and schedule objects
-(per epoch: pass ``unit="epoch"``)::
+The course's four rules (lecture "Learning rate decay"), their functions (the first two in
+:mod:`nnref.course.c2w2_optimization`) and schedule objects (per epoch: pass ``unit="epoch"``)::
 
     α = 1/(1 + decay_rate·epoch)·α0                   update_lr(α0, epoch, decay_rate)
                                                       InverseTimeDecay(α0, 1, decay_rate)
@@ -26,7 +27,7 @@ The course's four rules (lecture "Learning rate decay"), their functions and sch
                                                       InverseSqrtDecay(α0, k)  (index = epoch − 1)
 
 ``convention="course"`` (default) evaluates the course's expression in float64, in the course's
-order of operations (``update_lr`` is bit-identical to the course's function).
+order of operations (so the course's ``update_lr`` is bit-identical to its schedule).
 ``convention="keras"`` reproduces ``keras.optimizers.schedules``, which computes the schedule in
 float32 even when ``floatx`` is float64 (docs/keras-facts.md); the value is returned as a Python
 float holding that float32 number. InverseTimeDecay is then bit-identical to Keras;
@@ -200,30 +201,8 @@ class InverseSqrtDecay(LearningRateSchedule):
 
 
 # --------------------------------------------------------------------------------------------
-# The course's per-epoch functions (nnref.course re-exports the first two under these names).
-
-def update_lr(learning_rate0, epoch_num, decay_rate):
-    """The course's ``update_lr``: ``α = 1/(1 + decay_rate·epoch_num)·α0`` (float64).
-
-    Bit-identical to the course's function; ``epoch_num`` is an integer >= 0.
-    """
-    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = check_int("epoch_num", epoch_num)
-    return InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
-
-
-def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
-    """The course's ``schedule_lr_decay``: ``α = 1/(1 + decay_rate·⌊epoch_num/time_interval⌋)·α0``.
-
-    Bit-identical to the course's function.
-    """
-    learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
-    epoch_num = check_int("epoch_num", epoch_num)
-    time_interval = check_real("time_interval", time_interval, low=0, low_open=True)
-    schedule = InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True,
-                                unit="epoch")
-    return schedule(epoch_num)
-
+# The lecture's per-epoch rules as functions (the assignment's two, ``update_lr`` and
+# ``schedule_lr_decay``, are in nnref.course.c2w2_optimization).
 
 def exponential_lr_decay(learning_rate0, epoch_num, decay_rate=0.95):
     """The lecture's exponential decay: ``α = decay_rate^epoch_num·α0`` (0.95 in the lecture)."""

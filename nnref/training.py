@@ -20,7 +20,7 @@ import numpy as np
 
 from nnref import losses as losses_mod, metrics as metrics_mod
 from nnref.callbacks import CallbackList
-from nnref.data import check_int
+from nnref._checks import check_choice, check_int
 from nnref.fit_inputs import check_sample_weight, example_weights
 
 VERBOSE = ("auto", 0, 1, 2)
@@ -78,13 +78,11 @@ def _require_compiled(model, what: str) -> None:
 
 
 def _check_verbose(verbose):
-    if isinstance(verbose, bool) or verbose not in VERBOSE:
-        raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
-    return verbose
+    return check_choice("verbose", verbose, VERBOSE, expected="'auto', 0, 1 or 2")
 
 
 def _batch_size(batch_size) -> int:
-    return 32 if batch_size is None else check_int(batch_size, "batch_size")
+    return 32 if batch_size is None else check_int("batch_size", batch_size, low=1)
 
 
 def _prepare(model, x, y, name_x="x", name_y="y"):
@@ -141,7 +139,7 @@ class _Means:
 def _starts(m: int, batch_size: int, steps) -> range:
     """First rows of the batches: all of them, or the first ``steps`` (Keras's ``steps``)."""
     starts = range(0, m, batch_size)
-    return starts if steps is None else starts[:check_int(steps, "steps")]
+    return starts if steps is None else starts[:check_int("steps", steps, low=1)]
 
 
 def _run_evaluation(model, x, y, w, batch_size, callbacks, steps=None) -> dict:

@@ -155,18 +155,18 @@ def test_unknown_regularizer():
 
 @pytest.mark.parametrize("rate", [1.0, 1.5, -0.1, float("nan"), "0.5", True])
 def test_dropout_rate_outside_0_1(rate):
-    with raises(ValueError, "rate must be a number in [0, 1)", f"Received: rate={rate!r}"):
+    with raises(ValueError, "rate must be in [0, 1)", f"Received: rate={rate!r}"):
         layers.Dropout(rate)
 
 
 @pytest.mark.parametrize("momentum", [1.5, -0.01, float("inf"), None])
 def test_batchnorm_momentum_outside_0_1(momentum):
-    with raises(ValueError, "momentum must be a number in [0, 1]", f"Received: momentum={momentum!r}"):
+    with raises(ValueError, "momentum must be in [0, 1]", f"Received: momentum={momentum!r}"):
         layers.BatchNormalization(momentum=momentum)
 
 
 def test_batchnorm_other_arguments():
-    with raises(ValueError, "epsilon must be a number > 0", "Received: epsilon=0"):
+    with raises(ValueError, "epsilon must be a finite number > 0", "Received: epsilon=0"):
         layers.BatchNormalization(epsilon=0)
     with raises(ValueError, "moving_variance must be one of ('biased', 'unbiased')",
                 "Received: moving_variance='bessel'"):
@@ -175,7 +175,7 @@ def test_batchnorm_other_arguments():
 
 @pytest.mark.parametrize("units", [0, -3, 2.5, True])
 def test_dense_units(units):
-    with raises(ValueError, "units must be a positive integer", f"Received: units={units!r}"):
+    with raises(ValueError, "units must be an integer >= 1", f"Received: units={units!r}"):
         layers.Dense(units)
 
 
@@ -186,7 +186,7 @@ def test_bad_dtype(dtype):
 
 
 def test_bad_input_dim_and_layers():
-    with raises(ValueError, "input_dim must be a positive integer", "Received: input_dim=0"):
+    with raises(ValueError, "input_dim must be an integer >= 1 or None", "Received: input_dim=0"):
         Sequential([layers.Dense(2)], input_dim=0)
     with raises(TypeError, "Sequential.add expects an nnref layer", "Received: str"):
         Sequential(["dense"])

@@ -151,7 +151,7 @@ def test_one_definition_behind_the_old_names():
     from nnref.optimizers import base, sgd
     assert base._check_real is checks.check_real and base._check_int is checks.check_int
     assert sgd._check_bool is checks.check_bool and base._check_choice is checks.check_choice
-    assert data.check_float_dtype is checks.check_float_dtype and data.FLOAT_DTYPES is checks.FLOAT_DTYPES
+    assert data.check_float_dtype is checks.check_float_dtype
     assert data.ArgumentTypeError is checks.ArgumentTypeError
     assert optim.CONVENTIONS is CONVENTIONS and base.CONVENTIONS is CONVENTIONS
 
@@ -163,7 +163,7 @@ def _public_edge_calls():
     x = np.zeros((4, 2))
     return [
         lambda: ewa.EWA(1.5), lambda: ewa.ewa([1.0], 0.9, bias_correction="yes"),
-        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.update_lr(0.1, 1.5, 1.0),
+        lambda: schedules.InverseTimeDecay(0.0, 1, 1.0), lambda: schedules.exponential_lr_decay(0.1, 1.5),
         lambda: schedules.ExponentialDecay(0.1, 1, 0.5, convention="tf"),
         lambda: regularizers.L2(-1), lambda: regularizers.L1("0.1"), lambda: regularizers.L1L2(convention=1),
         lambda: data.one_hot(np.array([0, 1]), 0), lambda: data.num_batches(4, 2.0),

@@ -17,7 +17,7 @@ from nnref.models import Sequential, load_model
     (lambda: callbacks.EarlyStopping(monitor=3), TypeError, r"monitor must be a logs key.*Received: monitor=3"),
     (lambda: callbacks.ModelCheckpoint("m.h5"), ValueError, r"must end in `.keras`. Received: filepath=m.h5"),
     (lambda: callbacks.ModelCheckpoint("m.keras", save_weights_only=True), ValueError, r"`.weights.h5`"),
-    (lambda: callbacks.ModelCheckpoint("m.keras", save_freq=0), ValueError, r"save_freq must be 'epoch' or a positive integer. Received: save_freq=0"),
+    (lambda: callbacks.ModelCheckpoint("m.keras", save_freq=0), ValueError, r"save_freq must be 'epoch' or an integer >= 1\. Received: save_freq=0"),
     (lambda: callbacks.ModelCheckpoint(5), TypeError, r"filepath must be a path \(a str or os.PathLike\), such as .best.keras.. Received: filepath=5"),
     (lambda: callbacks.ReduceLROnPlateau(factor=1.0), ValueError, r"factor >= 1.0. Received: factor=1.0"),
     (lambda: callbacks.ReduceLROnPlateau(cooldown=-2), ValueError, r"cooldown must be an integer >= 0"),
@@ -47,11 +47,11 @@ def compiled():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(validation_split=1.5), ValueError, r"validation_split must be a number in \[0, 1\). Received: validation_split=1.5"),
-    (dict(validation_freq=0), ValueError, r"validation_freq must be a positive int.*Received: validation_freq=0"),
+    (dict(validation_split=1.5), ValueError, r"validation_split must be in \[0, 1\). Received: validation_split=1.5"),
+    (dict(validation_freq=0), ValueError, r"validation_freq must be an integer >= 1 or a list of epochs\. Received: validation_freq=0"),
     (dict(steps_per_epoch=0), ValueError, r"steps_per_epoch must be .*Received: steps_per_epoch=0"),
     (dict(class_weight=[1.0, 2.0]), TypeError, r"class_weight must be a dict.*Received: class_weight=\[1.0, 2.0\]"),
-    (dict(class_weight={0: float("nan")}), ValueError, r"class_weight values must be finite.*class_weight\[0\]=nan"),
+    (dict(class_weight={0: float("nan")}), ValueError, r"class_weight\[0\] must be a finite number\. Received: class_weight\[0\]=nan"),
     (dict(verbose="yes"), ValueError, r"verbose must be 'auto', 0, 1 or 2. Received: verbose='yes'"),
     (dict(validation_data=(np.ones((3, 4)),)), ValueError, r"validation_data must be a tuple .*of length 1"),
     (dict(validation_data=(np.ones((3, 4)), np.zeros(3, int)), validation_batch_size=0), ValueError, r"batch_size.*Received: batch_size=0"),

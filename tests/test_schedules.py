@@ -1,14 +1,14 @@
-"""Learning-rate schedules against their closed forms; the course's per-epoch functions."""
+"""Learning-rate schedules against their closed forms; the lecture's per-epoch functions (the
+assignment's update_lr and schedule_lr_decay: tests/course/test_c2w2_optimization.py)."""
 import math
 
 import numpy as np
 import pytest
-from conftest import course_function
 
 from nnref import schedules
 from nnref.schedules import (
     ExponentialDecay, InverseSqrtDecay, InverseTimeDecay, exponential_lr_decay,
-    inverse_sqrt_lr_decay, schedule_lr_decay, update_lr,
+    inverse_sqrt_lr_decay,
 )
 
 STEPS = [0, 1, 2, 3, 7, 10, 99, 100, 101, 999, 1000, 1001, 12345]
@@ -17,13 +17,6 @@ STEPS = [0, 1, 2, 3, 7, 10, 99, 100, 101, 999, 1000, 1001, 12345]
 # ---------------------------------------------------------------- hand-computed values
 
 def test_course_functions_by_hand():
-    assert update_lr(0.5, 0, 1) == 0.5
-    assert update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15, abs=0)          # 0.1666...
-    # ⌊10/100⌋ = 0: 0.5;  ⌊100/100⌋ = 1: 0.5/1.3 = 0.384615...
-    assert schedule_lr_decay(0.5, 10, 0.3, time_interval=100) == 0.5
-    assert schedule_lr_decay(0.5, 100, 0.3, time_interval=100) == pytest.approx(0.5 / 1.3,
-                                                                                 rel=1e-15, abs=0)
-    assert schedule_lr_decay(0.5, 999, 1.0) == 0.5                            # ⌊999/1000⌋ = 0
     assert exponential_lr_decay(0.2, 2) == pytest.approx(0.2 * 0.9025, rel=1e-15, abs=0)  # 0.95² = 0.9025
     assert inverse_sqrt_lr_decay(0.2, 4, k=0.5) == pytest.approx(0.05, rel=1e-15, abs=0)  # 0.5/√4·0.2
 
@@ -82,29 +75,6 @@ def test_inverse_sqrt_decay_counts_the_lectures_epochs_from_one():
         inverse_sqrt_lr_decay(0.2, 0)
 
 
-def test_update_lr_and_schedule_lr_decay_equal_the_courses_code(course_dir):
-    """Against the course's own ``update_lr`` / ``schedule_lr_decay`` (its notebook's code), bit for
-    bit, both the course functions and the InverseTimeDecay schedules they stand for."""
-    course_update_lr = course_function(course_dir, "c2w2_optimization", "update_lr")
-    course_schedule = course_function(course_dir, "c2w2_optimization", "schedule_lr_decay")
-    for lr0, rate in [(0.1, 1.0), (0.0075, 0.3), (0.5, 0.01), (0.0123, 0.017)]:
-        for i in STEPS:
-            want = course_update_lr(lr0, i, rate)
-            assert update_lr(lr0, i, rate) == InverseTimeDecay(lr0, 1, rate)(i) == want
-            for interval in (1, 7, 10, 1000):
-                want = course_schedule(lr0, i, rate, interval)
-                assert (schedule_lr_decay(lr0, i, rate, interval)
-                        == InverseTimeDecay(lr0, interval, rate, True)(i) == want)
-
-
-def test_update_lr_and_schedule_lr_decay_give_the_courses_expected_values():
-    # public_tests.py (c2w2): update_lr(0.5, 2, 1) is 0.16666666666666666; schedule_lr_decay(0.5,
-    # 100, 1, 100) is 0.25 and (0.5, 10, 1, 100) is 0.5. Here exactly: 1/3·0.5 rounds once.
-    assert update_lr(0.5, 2, 1) == 0.16666666666666666
-    assert schedule_lr_decay(0.5, 100, 1, 100) == 0.25
-    assert schedule_lr_decay(0.5, 10, 1, 100) == 0.5
-
-
 # ---------------------------------------------------------------- units, config, bad input
 
 def test_units():
@@ -148,9 +118,6 @@ def test_deserialize_errors():
     (lambda: InverseTimeDecay(float("nan"), 1, 1.0), ValueError, r"Received: initial_learning_rate=nan"),
     (lambda: InverseTimeDecay(0.1, 1, 1.0)(-1), ValueError, r"step must be an integer >= 0\. Received: step=-1"),
     (lambda: InverseTimeDecay(0.1, 1, 1.0)(1.5), TypeError, r"Received: step=1\.5"),
-    (lambda: update_lr(0.1, -2, 1.0), ValueError, r"Received: epoch_num=-2"),
-    (lambda: update_lr(-0.1, 2, 1.0), ValueError, r"learning_rate0 must be a finite number > 0\. Received: learning_rate0=-0\.1"),
-    (lambda: schedule_lr_decay(0.1, 2, 1.0, time_interval=0), ValueError, r"Received: time_interval=0"),
     (lambda: exponential_lr_decay(0.1, True), TypeError, r"Received: epoch_num=True"),
 ])
 def test_bad_input(make, error, match):

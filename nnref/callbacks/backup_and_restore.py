@@ -23,7 +23,7 @@ import zipfile
 
 import numpy as np
 
-from nnref.callbacks.base import Callback
+from nnref.callbacks.base import Callback, check_save_freq
 from nnref.optimizers.base import Optimizer
 
 
@@ -72,12 +72,8 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError(f"Empty `backup_dir` argument passed. Received: backup_dir={backup_dir!r}")
-        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)
-                                     or save_freq < 1):
-            raise ValueError("save_freq must be 'epoch' or a positive integer. "
-                             f"Received: save_freq={save_freq!r}")
         self.backup_dir = os.fspath(backup_dir)
-        self.save_freq = save_freq
+        self.save_freq = check_save_freq(save_freq)
         self.double_checkpoint = bool(double_checkpoint)
         self.delete_checkpoint = bool(delete_checkpoint)
         self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")

@@ -12,6 +12,15 @@ training by setting ``model.stop_training = True``; ``params`` holds
 """
 from __future__ import annotations
 
+from nnref._checks import check_int
+
+
+def check_save_freq(save_freq):
+    """``save_freq`` of the saving callbacks: "epoch" or a number of batches >= 1."""
+    if isinstance(save_freq, str) and save_freq == "epoch":
+        return save_freq
+    return check_int("save_freq", save_freq, low=1, expected="'epoch' or an integer >= 1")
+
 
 class Callback:
     def __init__(self):

@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from nnref._checks import check_bool
 from nnref.callbacks.base import Callback
 
 
@@ -30,7 +31,7 @@ class CSVLogger(Callback):
         super().__init__()
         self.filename = os.fspath(filename)
         self.sep = separator
-        self.append = bool(append)
+        self.append = check_bool("append", append)
         self.writer = None
         self.keys = None
         self.append_header = True

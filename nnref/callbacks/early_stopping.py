@@ -10,8 +10,7 @@ epoch seen counts as best until something beats it). ``stopped_epoch`` is 0 when
 """
 from __future__ import annotations
 
-import numpy as np
-
+from nnref._checks import check_bool, check_int
 from nnref.callbacks.monitor import MonitorCallback
 
 
@@ -31,14 +30,11 @@ class EarlyStopping(MonitorCallback):
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
         super().__init__(monitor, mode, min_delta=min_delta)
-        for name, value in (("patience", patience), ("start_from_epoch", start_from_epoch)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{name} must be an integer >= 0. Received: {name}={value!r}")
-        self.patience = int(patience)
+        self.patience = check_int("patience", patience)
         self.verbose = verbose
         self.baseline = baseline
-        self.restore_best_weights = bool(restore_best_weights)
-        self.start_from_epoch = int(start_from_epoch)
+        self.restore_best_weights = check_bool("restore_best_weights", restore_best_weights)
+        self.start_from_epoch = check_int("start_from_epoch", start_from_epoch)
         self.wait = 0
         self.stopped_epoch = 0
         self.best_weights = None

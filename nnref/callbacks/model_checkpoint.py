@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import warnings
 
+from nnref._checks import check_bool
+from nnref.callbacks.base import check_save_freq
 from nnref.callbacks.monitor import MonitorCallback
 
 
@@ -28,13 +30,9 @@ class ModelCheckpoint(MonitorCallback):
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
         self.filepath = os.fspath(filepath)
-        self.save_best_only = bool(save_best_only)
-        self.save_weights_only = bool(save_weights_only)
-        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)
-                                     or save_freq < 1):
-            raise ValueError("save_freq must be 'epoch' or a positive integer. "
-                             f"Received: save_freq={save_freq!r}")
-        self.save_freq = save_freq
+        self.save_best_only = check_bool("save_best_only", save_best_only)
+        self.save_weights_only = check_bool("save_weights_only", save_weights_only)
+        self.save_freq = check_save_freq(save_freq)
         suffix = ".weights.h5" if self.save_weights_only else ".keras"
         if not self.filepath.endswith(suffix):
             raise ValueError(f"With save_weights_only={self.save_weights_only}, filepath must end "

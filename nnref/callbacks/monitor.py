@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 import warnings
 
+from nnref._checks import check_choice, check_real
 from nnref.callbacks.base import Callback
 
 MODES = ("auto", "min", "max")
@@ -27,12 +28,9 @@ class MonitorCallback(Callback):
         super().__init__()
         if not isinstance(monitor, str):
             raise TypeError(f"monitor must be a logs key (a str). Received: monitor={monitor!r}")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}. Received: mode={mode!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)):
-            raise TypeError(f"min_delta must be a number. Received: min_delta={min_delta!r}")
+        self.mode = check_choice("mode", mode, MODES)
+        min_delta = check_real("min_delta", min_delta)
         self.monitor = monitor
-        self.mode = mode
         self.best = baseline
         self.min_delta = abs(min_delta)
         self.monitor_op = None

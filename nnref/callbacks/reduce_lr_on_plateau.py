@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref._checks import check_int
 from nnref.callbacks.monitor import MonitorCallback
 
 
@@ -23,14 +24,11 @@ class ReduceLROnPlateau(MonitorCallback):
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor < 1.0:
             raise ValueError("ReduceLROnPlateau does not support a factor >= 1.0. "
                              f"Received: factor={factor!r}")
-        for name, value in (("patience", patience), ("cooldown", cooldown)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{name} must be an integer >= 0. Received: {name}={value!r}")
         self.factor = float(factor)
         self.min_lr = min_lr
-        self.patience = int(patience)
+        self.patience = check_int("patience", patience)
         self.verbose = verbose
-        self.cooldown = int(cooldown)
+        self.cooldown = check_int("cooldown", cooldown)
         self.cooldown_counter = 0
         self.wait = 0
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 
+from nnref._checks import check_bool
 from nnref.callbacks.base import Callback
 
 
 class TerminateOnNaN(Callback):
     def __init__(self, raise_error: bool = False):
         super().__init__()
-        self.raise_error = bool(raise_error)
+        self.raise_error = check_bool("raise_error", raise_error)
 
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")

@@ -11,7 +11,8 @@ Mini-batch gradient descent, momentum and Adam on the 3-layer network of ``opt_u
                α = α0 / (1 + decay_rate·⌊epoch / time_interval⌋)       (schedule_lr_decay)
 
 The update rules are the kernels of :mod:`nnref.functional.optim` (``convention="course"``,
-bit-identical to the course's expressions); the schedules are :mod:`nnref.schedules`'.
+bit-identical to the course's expressions); the decays are :mod:`nnref.schedules`'
+``InverseTimeDecay`` per epoch (bit-identical to the course's functions).
 As the course's, the update functions replace the entries of the dicts they are given
 (``parameters``, ``v``, ``s``) with new arrays and return them; the arrays held before are
 not modified.
@@ -32,7 +33,7 @@ from nnref.course._three_layer import (backward_propagation, cross_entropy_terms
                                        update_parameters)
 from nnref.course.data import make_moons
 from nnref.functional import optim
-from nnref.schedules import schedule_lr_decay, update_lr
+from nnref.schedules import InverseTimeDecay
 
 __all__ = ["load_dataset", "initialize_parameters", "forward_propagation", "backward_propagation",
            "compute_cost", "update_parameters_with_gd", "random_mini_batches",
@@ -160,6 +161,27 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
                 param, grads[dkey], m1, m2, t, learning_rate, beta1, beta2, epsilon, "course")
             parameters[key], v[dkey], s[dkey] = param, m1, m2
     return parameters, v, s, v_corrected, s_corrected
+
+
+# ----------------------------------------------------------------------------- decay
+def update_lr(learning_rate0, epoch_num, decay_rate):
+    """``learning_rate = 1/(1 + decay_rate·epoch_num)·learning_rate0`` (``epoch_num`` >= 0):
+    ``InverseTimeDecay(learning_rate0, 1, decay_rate)`` at ``epoch_num``."""
+    learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = checks.check_int("epoch_num", epoch_num)
+    learning_rate = InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
+    return learning_rate
+
+
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """``learning_rate = 1/(1 + decay_rate·⌊epoch_num/time_interval⌋)·learning_rate0``:
+    ``InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True)``."""
+    learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
+    epoch_num = checks.check_int("epoch_num", epoch_num)
+    time_interval = checks.check_real("time_interval", time_interval, low=0, low_open=True)
+    learning_rate = InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True,
+                                     unit="epoch")(epoch_num)
+    return learning_rate
 
 
 # ----------------------------------------------------------------------------- model

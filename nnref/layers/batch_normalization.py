@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnref import initializers
+from nnref._checks import check_choice, check_real
 from nnref.functional.batchnorm import (batchnorm_backward, batchnorm_forward, batchnorm_inference,
                                         unbiased_variance, update_moving)
 from nnref.layers.base import Layer, initializer_name
@@ -28,18 +29,10 @@ class BatchNormalization(Layer):
                  moving_variance: str = "biased", gamma_initializer="ones", beta_initializer="zeros",
                  name: str | None = None, **kwargs):
         super().__init__(name, **kwargs)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating)) \
-                or not 0 <= momentum <= 1:
-            raise ValueError(f"momentum must be a number in [0, 1]. Received: momentum={momentum!r}")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.floating)) \
-                or not epsilon > 0:
-            raise ValueError(f"epsilon must be a number > 0. Received: epsilon={epsilon!r}")
-        if moving_variance not in MOVING_VARIANCE:
-            raise ValueError(f"moving_variance must be one of {MOVING_VARIANCE}. "
-                             f"Received: moving_variance={moving_variance!r}")
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
-        self.moving_variance_mode = moving_variance
+        self.momentum = check_real("momentum", momentum, low=0, high=1)
+        self.epsilon = check_real("epsilon", epsilon, low=0, low_open=True)
+        self.moving_variance_mode = check_choice("moving_variance", moving_variance,
+                                                 MOVING_VARIANCE)
         self.gamma_initializer = initializers.get(gamma_initializer, "gamma_initializer")
         self.beta_initializer = initializers.get(beta_initializer, "beta_initializer")
         self._init_args = {"gamma_initializer": gamma_initializer,

@@ -1,9 +1,8 @@
 """Dense: a fully connected layer with an optional activation, as Keras's ``layers.Dense``."""
 from __future__ import annotations
 
-import numpy as np
-
 from nnref import initializers, regularizers
+from nnref._checks import check_bool, check_int
 from nnref.functional import activations
 from nnref.functional.dense import dense_backward, dense_forward
 from nnref.layers.base import Layer, initializer_name, regularizer_config, regularizer_from_config
@@ -27,12 +26,10 @@ class Dense(Layer):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, name: str | None = None, **kwargs):
         super().__init__(name, **kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
-            raise ValueError(f"units must be a positive integer. Received: units={units!r}")
-        self.units = int(units)
+        self.units = check_int("units", units, low=1)
         self.activation = "linear" if activation is None else activation
         self._act = activations.get(activation)
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool("use_bias", use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer, "kernel_initializer")
         self.bias_initializer = initializers.get(bias_initializer, "bias_initializer")
         self.kernel_regularizer = regularizers.get(kernel_regularizer, "kernel_regularizer")

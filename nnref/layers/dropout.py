@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.functional.dropout import dropout_backward, dropout_forward, dropout_mask
+from nnref._checks import check_real
 from nnref.data import as_rng
+from nnref.functional.dropout import dropout_backward, dropout_forward, dropout_mask
 from nnref.layers.base import Layer
 
 
@@ -22,10 +23,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None, name: str | None = None, **kwargs):
         super().__init__(name, **kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) \
-                or not 0 <= rate < 1:
-            raise ValueError(f"rate must be a number in [0, 1). Received: rate={rate!r}")
-        self.rate = float(rate)
+        self.rate = check_real("rate", rate, low=0, high=1, high_open=True)
         self.seed = seed
         self.rng = None if seed is None else as_rng(seed)       # int >= 0 or a Generator
         self.last_mask: np.ndarray | None = None

@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 import course_reference as ref
+from conftest import course_function
 from nnref.course import c2w2_optimization as co
+from nnref.schedules import InverseTimeDecay
+
+STEPS = [0, 1, 2, 3, 7, 10, 99, 100, 101, 999, 1000, 1001, 12345]
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +156,51 @@ def test_update_lr_and_schedule_lr_decay_are_the_course_formulas():
 
 
 # ----------------------------------------------------------------------------- the 3-layer utils
+def test_update_lr_and_schedule_lr_decay_equal_the_courses_code(course_dir):
+    """Against the course's own ``update_lr`` / ``schedule_lr_decay`` (its notebook's code), bit for
+    bit, both the course functions and the InverseTimeDecay schedules they stand for."""
+    course_update_lr = course_function(course_dir, "c2w2_optimization", "update_lr")
+    course_schedule = course_function(course_dir, "c2w2_optimization", "schedule_lr_decay")
+    for lr0, rate in [(0.1, 1.0), (0.0075, 0.3), (0.5, 0.01), (0.0123, 0.017)]:
+        for i in STEPS:
+            want = course_update_lr(lr0, i, rate)
+            assert co.update_lr(lr0, i, rate) == InverseTimeDecay(lr0, 1, rate)(i) == want
+            for interval in (1, 7, 10, 1000):
+                want = course_schedule(lr0, i, rate, interval)
+                assert (co.schedule_lr_decay(lr0, i, rate, interval)
+                        == InverseTimeDecay(lr0, interval, rate, True)(i) == want)
+
+
+def test_update_lr_and_schedule_lr_decay_give_the_courses_expected_values():
+    # public_tests.py (c2w2): update_lr(0.5, 2, 1) is 0.16666666666666666; schedule_lr_decay(0.5,
+    # 100, 1, 100) is 0.25 and (0.5, 10, 1, 100) is 0.5. Here exactly: 1/3·0.5 rounds once.
+    assert co.update_lr(0.5, 2, 1) == 0.16666666666666666
+    assert co.schedule_lr_decay(0.5, 100, 1, 100) == 0.25
+    assert co.schedule_lr_decay(0.5, 10, 1, 100) == 0.5
+
+
+def test_update_lr_and_schedule_lr_decay_by_hand():
+    assert co.update_lr(0.5, 0, 1) == 0.5
+    assert co.update_lr(0.5, 2, 1) == pytest.approx(0.5 / 3, rel=1e-15, abs=0)       # 0.1666...
+    # ⌊10/100⌋ = 0: 0.5;  ⌊100/100⌋ = 1: 0.5/1.3 = 0.384615...
+    assert co.schedule_lr_decay(0.5, 10, 0.3, time_interval=100) == 0.5
+    assert co.schedule_lr_decay(0.5, 100, 0.3, time_interval=100) == pytest.approx(
+        0.5 / 1.3, rel=1e-15, abs=0)
+    assert co.schedule_lr_decay(0.5, 999, 1.0) == 0.5                         # ⌊999/1000⌋ = 0
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: co.update_lr(0.1, -2, 1.0), ValueError, r"Received: epoch_num=-2"),
+    (lambda: co.update_lr(-0.1, 2, 1.0), ValueError,
+     r"learning_rate0 must be a finite number > 0\. Received: learning_rate0=-0\.1"),
+    (lambda: co.schedule_lr_decay(0.1, 2, 1.0, time_interval=0), ValueError,
+     r"Received: time_interval=0"),
+])
+def test_update_lr_and_schedule_lr_decay_bad_input(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
 def test_forward_backward_and_summed_cost(moons):
     X, Y = moons[0][:, :40], moons[1][:, :40]
     p = co.initialize_parameters([2, 5, 2, 1])

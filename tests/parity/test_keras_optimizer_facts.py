@@ -12,6 +12,7 @@ tf = require_module("tensorflow")
 keras = require_module("keras")
 
 from nnref import optimizers, schedules  # noqa: E402
+from nnref.course import c2w2_optimization  # noqa: E402
 
 pytestmark = pytest.mark.tf
 
@@ -194,7 +195,7 @@ def test_schedule_lr_decay_is_kerass_staircase_inverse_time_decay():
     keras_schedule = keras.optimizers.schedules.InverseTimeDecay(
         0.01, decay_steps=100, decay_rate=0.3, staircase=True)
     for epoch in range(0, 1000, 50):
-        course = schedules.schedule_lr_decay(0.01, epoch, 0.3, time_interval=100)
+        course = c2w2_optimization.schedule_lr_decay(0.01, epoch, 0.3, time_interval=100)
         assert float(keras_schedule(epoch)) == pytest.approx(course, rel=2e-7, abs=0)  # float32
 
 

@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 
 from nnref import schedules as nn_schedules
+from nnref.course import c2w2_optimization as course_c2w2
 from tf_parity.checks.base import Check
 
 STEPS_PER_EPOCH = 34
@@ -47,9 +48,9 @@ def _step_schedule(ctx, label, convention):
 
 # The course's per-epoch rules: (nnref function of the epoch, Keras class, args per step).
 EPOCH_RULES = {
-    "update_lr": (lambda e: nn_schedules.update_lr(ALPHA0, e, 0.5),
+    "update_lr": (lambda e: course_c2w2.update_lr(ALPHA0, e, 0.5),
                   "InverseTimeDecay", (ALPHA0, STEPS_PER_EPOCH, 0.5, True), 100),
-    "schedule_lr_decay": (lambda e: nn_schedules.schedule_lr_decay(ALPHA0, e, 0.5, 10),
+    "schedule_lr_decay": (lambda e: course_c2w2.schedule_lr_decay(ALPHA0, e, 0.5, 10),
                           "InverseTimeDecay", (ALPHA0, 10 * STEPS_PER_EPOCH, 0.5, True), 1000),
     "0.95^epoch": (lambda e: nn_schedules.exponential_lr_decay(ALPHA0, e, 0.95),
                                "ExponentialDecay", (ALPHA0, STEPS_PER_EPOCH, 0.95, True), 100),
