@@ -14,7 +14,6 @@ A Keras file is read strictly (``nnref.saving.keras_config``) and loads uncompil
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import os
 import tempfile
