@@ -20,8 +20,21 @@ import re
 import numpy as np
 
 
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+def to_snake_case(name: str) -> str:
+    """Keras's ``naming.to_snake_case``: "BatchNormalization" -> "batch_normalization",
+    "ReLU" -> "re_lu"."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def default_name(layer, previous) -> str:
+    """Keras's unique layer name: the class name in snake case, then ``_1``, ``_2``, ... for
+    each later layer of the same class among ``previous`` (``dense``, ``dense_1``, ...). Models
+    name their unnamed layers with it; ``.weights.h5`` files name their groups with it."""
+    base = to_snake_case(type(layer).__name__)
+    count = sum(1 for other in previous if to_snake_case(type(other).__name__) == base)
+    return base if count == 0 else f"{base}_{count}"
 
 
 def input_width(input_shape, argument: str = "input_shape") -> int:
