@@ -33,7 +33,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from nnref._checks import check_bool, check_choice, check_int
+from nnref._checks import check_bool, check_choice, check_int, check_path
 
 DATA_ENV = "NNREF_DATA"  # environment variable naming the folder that holds signs/, catvnoncat/, ...
 IMAGE_SHAPE = (64, 64, 3)
@@ -85,9 +85,7 @@ def _spec(name: str) -> DatasetSpec:
 
 
 def _as_folder(path) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a folder name (str or os.PathLike). Received: path={path!r}")
-    return Path(path)
+    return Path(check_path("path", path, expected="a folder name (str or os.PathLike)"))
 
 
 def search_folders(name: str, path=None) -> list[tuple[str, Path]]:

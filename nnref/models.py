@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref._checks import check_bool, check_float_dtype, check_int
+from nnref._checks import check_bool, check_float_dtype, check_int, check_type
 from nnref.data import as_rng
 from nnref.layers.base import Layer, default_name, input_width
 from nnref.layers.input import InputLayer
@@ -43,8 +43,7 @@ class Sequential(Trainer):
         self.layers: list[Layer] = []
         self.built = False
         Trainer.__init__(self)                       # compile state: optimizer, loss, metrics
-        if layers is not None and not isinstance(layers, (list, tuple)):
-            raise TypeError(f"layers must be a list of nnref layers. Received: layers={layers!r}")
+        check_type("layers", layers, (list, tuple), "a list of nnref layers", allow_none=True)
         layers = list(layers or [])
         for i, layer in enumerate(layers):               # all checked before any is added
             if not isinstance(layer, InputLayer):

@@ -19,7 +19,7 @@ import numpy as np
 
 from nnref import losses as losses_mod, metrics as metrics_mod, optimizers
 from nnref.callbacks import CallbackList
-from nnref._checks import check_choice, check_int
+from nnref._checks import check_choice, check_int, check_type
 from nnref.fit_inputs import check_sample_weight, example_weights
 
 VERBOSE = ("auto", 0, 1, 2)
@@ -59,9 +59,7 @@ def _as_list(value, name: str, what: str, single=str) -> list:
         return []
     if isinstance(value, single):
         return [value]
-    if not isinstance(value, (list, tuple)):
-        raise TypeError(f"{name} must be {what} or a list of them. Received: {name}={value!r}")
-    return list(value)
+    return list(check_type(name, value, (list, tuple), f"{what} or a list of them"))
 
 
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:

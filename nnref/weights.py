@@ -26,12 +26,12 @@ ndarrays, Keras order) and ``set_weights(list)``; the group name comes from the 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from nnref._checks import check_path
 from nnref._files import atomic_path
 from nnref.layers.base import default_name, to_snake_case  # noqa: F401  (to_snake_case: public here too)
 
@@ -74,9 +74,7 @@ def _variable_label(layer, index: int) -> str:
 
 
 def _check_path(path, *, for_writing: bool) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike. Received: path={path!r}")
-    path = Path(path)
+    path = Path(check_path("path", path))
     if for_writing and not path.name.endswith(SUFFIX):
         raise ValueError(f"The filename must end in `{SUFFIX}` (as Keras requires). Received: path={path}")
     return path

@@ -19,6 +19,8 @@ import re
 
 import numpy as np
 
+from nnref._checks import check_type
+
 
 def to_snake_case(name: str) -> str:
     """Keras's ``naming.to_snake_case``: "BatchNormalization" -> "batch_normalization",
@@ -87,8 +89,7 @@ def regularizer_from_config(config, argument: str):
 class Layer:
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None,
                  input_dim=None):
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a str. Received: name={name!r}")
+        check_type("name", name, str, "a str", allow_none=True)
         if input_shape is not None and input_dim is not None:
             raise ValueError("Pass input_shape or input_dim, not both. Received: "
                              f"input_shape={input_shape!r}, input_dim={input_dim!r}")
