@@ -31,7 +31,8 @@ from nnref.grading.child import wire
 from nnref.grading.helper_files import helper_source
 from nnref.grading.outcomes import (LIMIT_NOTES, Call, CallOutcome, Limits, SandboxRun,
                                     SandboxUnavailable, Setup)
-from nnref.grading.process import SandboxProcess, output_file, read_capped
+from nnref.grading.process import SandboxProcess
+from nnref.grading.process_output import output_file, read_capped
 
 __all__ = ["Call", "CallOutcome", "Limits", "SandboxRun", "SandboxUnavailable", "run_submission"]
 
