@@ -42,7 +42,7 @@ class Sequential(Trainer):
         self.name = name
         self.layers: list[Layer] = []
         self.built = False
-        Trainer.__init__(self)                       # compile state: optimizer, loss, metrics
+        super().__init__()                           # Trainer: optimizer, loss, metrics, history
         check_type("layers", layers, (list, tuple), "a list of nnref layers", allow_none=True)
         layers = list(layers or [])
         for i, layer in enumerate(layers):               # all checked before any is added

@@ -33,7 +33,12 @@ from nnref.weights import load_weights, save_weights
 
 
 class Trainer:
-    """Compile/fit/evaluate/predict, the loss recipe, configs and files for a layer stack."""
+    """Compile/fit/evaluate/predict, the loss recipe, configs and files for a layer stack.
+
+    What it uses of the stack (``nnref.models.Sequential``): ``layers``, ``name``, ``dtype``,
+    ``seed``, ``input_dim``, ``output_dim``, ``check_inputs``, ``forward``, ``backward``,
+    ``gradients``, ``regularization_loss`` and ``_require_built``.
+    """
 
     def __init__(self):
         self.optimizer = None                     # set by compile (nnref.training.compile_model)
@@ -61,8 +66,9 @@ class Trainer:
         return loss_fn, x, loss_fn.prepare(y, self.output_dim, self.dtype)
 
     def compute_loss(self, y, y_pred, sample_weight=None, loss=None) -> float:
-        """Keras's ``Model.compute_loss``: the data loss of y_pred (m, output_dim) against labels
-        converted by ``check_data`` (m, output_dim), plus every layer's regularization penalty."""
+        """The data loss of y_pred (m, output_dim) against labels converted by ``check_data``
+        (m, output_dim), plus every layer's regularization penalty (Keras's
+        ``Model.compute_loss`` adds ``model.losses`` the same way; it also takes ``x``)."""
         return self._loss_fn(loss).compute(y, y_pred, sample_weight) + self.regularization_loss()
 
     def forward_backward(self, x, y, training: bool = True, sample_weight=None,
