@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -102,6 +103,29 @@ def check_bool(name: str, value) -> bool:
     if not _is_bool(value):
         _fail(ArgumentTypeError, name, "True or False", value, False)
     return bool(value)
+
+
+def check_type(name: str, value, types, expected: str, *, allow_none=False):
+    """``value`` itself if it is an instance of ``types`` (a class or a tuple of classes)."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, types):
+        _fail(ArgumentTypeError, name, expected, value, allow_none)
+    return value
+
+
+def check_callable(name: str, value, *, expected: str = "callable", allow_none=False):
+    """``value`` itself if it can be called (a function, a class, an object with ``__call__``)."""
+    if value is None and allow_none:
+        return None
+    if not callable(value):
+        _fail(ArgumentTypeError, name, expected, value, allow_none)
+    return value
+
+
+def check_path(name: str, value, *, expected: str = "a str or os.PathLike"):
+    """``value`` itself if it names a file or folder: a ``str`` or an ``os.PathLike``."""
+    return check_type(name, value, (str, os.PathLike), expected)
 
 
 def check_choice(name: str, value, choices, *, expected: str | None = None):

@@ -135,7 +135,7 @@ def _run(function, spec, fspec) -> CheckResult:
     from nnref.grading.child.wire import changed_paths
     from nnref.grading.compare import compare
     from nnref.grading.diagnose import NOT_RETURNED, CaseValues, diagnose
-    from nnref.grading.grader import answer_key
+    from nnref.grading.answer_key import answer_key
 
     key = answer_key(spec)
     parameters = key.parameters[fspec.name]

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from nnref._checks import check_bool, check_int
+from nnref._checks import check_bool, check_callable, check_int, check_type
 from nnref.callbacks import CallbackList, History
 from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
@@ -25,9 +25,8 @@ def _should_validate(epoch: int, validation_freq) -> bool:
 def _check_callbacks(callbacks, has_validation: bool) -> list:
     """A list of callbacks (a single one is accepted, as Keras), checked before training."""
     callbacks = _as_list(callbacks, "callbacks", "a Callback", Callback)
-    for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks must be nnref.callbacks.Callback objects. Received: {cb!r}")
+    for i, cb in enumerate(callbacks):
+        check_type(f"callbacks[{i}]", cb, Callback, "an nnref.callbacks.Callback")
         if isinstance(cb, EarlyStopping) and cb.monitor.startswith("val_") and not has_validation:
             raise ValueError(f"EarlyStopping monitors {cb.monitor!r}, which needs validation_data. "
                              f"Pass validation_data=(x_val, y_val) or monitor a training metric "
@@ -77,8 +76,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     if not isinstance(validation_freq, (list, tuple)):
         check_int("validation_freq", validation_freq, low=1,
                   expected="an integer >= 1 or a list of epochs")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be callable (x_batch, rng) -> x_batch. Received: {augment!r}")
+    check_callable("augment", augment, expected="callable (x_batch, rng) -> x_batch", allow_none=True)
     callbacks = _check_callbacks(callbacks, validation_data is not None or bool(validation_split))
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = split_validation(x, y, sample_weight, validation_split)

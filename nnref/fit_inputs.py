@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from nnref._checks import check_real
+from nnref._checks import check_real, check_type
 
 
 def split_validation(x, y, sample_weight, validation_split):
@@ -44,9 +44,7 @@ def unpack_validation(validation_data):
 
 def class_weights_to_sample_weights(y, class_weight, dtype) -> np.ndarray:
     """(m,) weights: class_weight[class of each example], 1.0 for classes not in the dict."""
-    if not isinstance(class_weight, dict):
-        raise TypeError("class_weight must be a dict {class index: weight}. "
-                        f"Received: class_weight={class_weight!r}")
+    check_type("class_weight", class_weight, dict, "a dict {class index: weight}")
     for key, value in class_weight.items():
         check_real(f"class_weight[{key!r}]", value)
     y = np.asarray(y)

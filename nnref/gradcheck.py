@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from nnref._checks import check_int, check_real
+from nnref._checks import check_bool, check_int, check_real
 
 # Centred differences err by O(ε²) (truncation) plus O(u·|J|/ε) (rounding, u = 2⁻⁵³): on the
 # course's networks ε = 1e-5 measured 10–100× closer to the analytic gradients than 1e-6.
@@ -173,15 +173,15 @@ def check_model(model, x, y, loss=None, epsilon: float = DEFAULT_EPSILON, traini
               if max_coords == 0 else None)
     check_int("seed", seed)
     check_real("epsilon", epsilon, low=0, low_open=True)
-    loss_fn = model._loss_fn(loss)
-    x = model.check_inputs(x)
-    y = model._check_labels(y, len(x))
+    training = check_bool("training", training)
+    loss_fn, x, y = model.check_data(x, y, loss)
 
     def J():
-        return loss_fn(y, model.forward(x, training=training)) + model.regularization_loss()
+        return model.compute_loss(y, model.forward(x, training=training), loss=loss_fn)
 
     with frozen(model):
-        value, grads = model.loss_and_gradients(x, y, training=training, loss=loss_fn)
+        model.forward_backward(x, y, training, loss=loss_fn)
+        grads = model.gradients()
         freeze_masks(model)                              # reuse the masks drawn just now
         names = [f"{layer.name}/{i}" for layer in model.layers for i in range(len(layer.trainable_weights))]
         params = model.trainable_weights

@@ -3,23 +3,25 @@
 Batch-first: ``x`` is (m, input_dim). The model owns one ``numpy.random.Generator`` (from
 ``seed``) from which it derives an independent generator per layer at build time, so initial
 weights and dropout masks are reproducible and no global state is touched.
-Training (``compile``/``fit``/``evaluate``/``train_on_batch``) lives in ``nnref.training``.
+This module is the layer stack (structure, build, forward, backward, weights, gradients,
+regularization); the Keras ``Model`` surface on top of it (compile, fit, evaluate, predict, the
+loss recipe, configs, files) is the ``Trainer`` mixin of ``nnref.trainer``, as Keras 3 splits it.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from nnref import losses as losses_mod
-from nnref._checks import FLOAT_DTYPES, check_bool, check_float_dtype, check_int
+from nnref._checks import check_bool, check_float_dtype, check_int, check_type
 from nnref.data import as_rng
-from nnref.layers.base import Layer, input_width, snake_case
+from nnref.layers.base import Layer, default_name, input_width
 from nnref.layers.input import InputLayer
+from nnref.saving import load_model, model_from_json      # Keras's keras.models.load_model, ...
+from nnref.trainer import Trainer
 
-DTYPES = FLOAT_DTYPES
-check_dtype = check_float_dtype
+__all__ = ["Sequential", "load_model", "model_from_json"]
 
 
-class Sequential:
+class Sequential(Trainer):
     """A linear stack of layers.
 
     Args:
@@ -33,20 +35,15 @@ class Sequential:
 
     def __init__(self, layers=None, input_dim: int | None = None, dtype="float64",
                  seed: int | None = None, name: str = "sequential", trainable: bool = True):
-        self.dtype = check_dtype(dtype)
+        self.dtype = check_float_dtype(dtype)
         self.input_dim = check_int("input_dim", input_dim, low=1, allow_none=True)
         self.rng = as_rng(seed)                      # int >= 0, Generator or None
         self.seed = seed
         self.name = name
         self.layers: list[Layer] = []
         self.built = False
-        self.optimizer = None
-        self.loss = None
-        self.metrics: list[str] = []
-        self.stop_training = False
-        self.history = None
-        if layers is not None and not isinstance(layers, (list, tuple)):
-            raise TypeError(f"layers must be a list of nnref layers. Received: layers={layers!r}")
+        super().__init__()                           # Trainer: optimizer, loss, metrics, history
+        check_type("layers", layers, (list, tuple), "a list of nnref layers", allow_none=True)
         layers = list(layers or [])
         for i, layer in enumerate(layers):               # all checked before any is added
             if not isinstance(layer, InputLayer):
@@ -90,9 +87,7 @@ class Sequential:
                                  f"input_shape={(layer.input_shape_arg,)} on layer {len(self.layers)}")
             self._set_input_dim(layer.input_shape_arg, f"input_shape={(layer.input_shape_arg,)}")
         if layer.name is None:
-            base = snake_case(type(layer).__name__)
-            count = sum(1 for other in self.layers if snake_case(type(other).__name__) == base)
-            layer.name = base if count == 0 else f"{base}_{count}"
+            layer.name = default_name(layer, self.layers)
         if self.built:
             self.output_dim = layer.build(self.output_dim, self.dtype, self.rng.spawn(1)[0])
         layer._model = self
@@ -147,11 +142,6 @@ class Sequential:
     def output_shape(self) -> tuple:
         self._require_shape()
         return (None, self.output_dim)
-
-    @property
-    def metrics_names(self) -> list[str]:
-        """["loss", *compiled metric names] (Keras 3 says ["loss", "compile_metrics"])."""
-        return ["loss", *self.metrics] if self.loss is not None else []
 
     def build(self, input_shape=None) -> None:
         """Create every layer's weights for inputs of shape ``(None, n)`` (or width n)."""
@@ -209,15 +199,6 @@ class Sequential:
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
 
-    def summary(self, print_fn=print) -> str:
-        """Print (and return) a table of layers, output shapes and parameter counts (an unbuilt
-        model shows "?" and "0 (unbuilt)", as Keras), and the optimizer's convention."""
-        from nnref.summary import summary_text
-        text = summary_text(self)
-        if print_fn is not None:
-            print_fn(text)
-        return text
-
     # -- computation ---------------------------------------------------------------------------
     def check_inputs(self, x, name: str = "x") -> np.ndarray:
         """Validate x and convert it to the model's dtype: (m, input_dim), numeric, finite."""
@@ -269,42 +250,10 @@ class Sequential:
         """The model's output for x (m, input_dim): (m, output_dim)."""
         return self.forward(self.check_inputs(x), training=check_bool("training", training))
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
-        """Inference-mode outputs (m, output_dim), in batches of ``batch_size`` (32, as Keras)."""
-        from nnref.training import predict
-        return predict(self, x, batch_size, verbose, steps, callbacks)
-
     def regularization_loss(self) -> float:
         return sum((layer.regularization_loss() for layer in self.layers), 0.0)
 
-    def loss_and_gradients(self, x, y, training: bool = True, loss=None):
-        """The loss (data loss + regularization penalties) and its gradient for each trainable
-        weight, aligned with ``trainable_weights``. ``loss`` defaults to the compiled loss."""
-        loss_fn = self._loss_fn(loss)
-        training = check_bool("training", training)
-        x = self.check_inputs(x)
-        y = loss_fn.prepare(self._check_labels(y, len(x)), self.output_dim, self.dtype)
-        out = self.forward(x, training=training)      # labels checked first: BN state changes here
-        value = loss_fn.compute(y, out) + self.regularization_loss()
-        self.backward(loss_fn.compute_gradient(y, out), input_gradient=False)
-        return value, self.gradients()
-
     # -- helpers ------------------------------------------------------------------------------
-    def _loss_fn(self, loss):
-        if loss is not None:
-            return losses_mod.get(loss)
-        if self.loss is None:
-            raise ValueError("No loss: call compile(loss=...) or pass loss=. Received: loss=None")
-        return self.loss
-
-    @staticmethod
-    def _check_labels(y, m: int) -> np.ndarray:
-        y = np.asarray(y)
-        if y.ndim == 0 or y.shape[0] != m:
-            raise ValueError(f"y must have one row per example of x ({m}). "
-                             f"Received: y.shape={y.shape}")
-        return y
-
     def _require_built(self, what: str) -> None:
         if not self.built:
             raise ValueError(f"{what} needs a built model: pass input_dim= or call the model once.")
@@ -314,86 +263,3 @@ class Sequential:
             raise AttributeError(f"Sequential model '{self.name}' has no defined output shape "
                                  "yet: build it (input_dim=, nnref.Input, model.build((None, n))) "
                                  "or call it on data.")
-
-    # -- configuration (Keras's get_config / from_config) -------------------------------------
-    def get_config(self) -> dict:
-        """Constructor arguments and each layer's config: ``Sequential.from_config`` rebuilds
-        the same architecture (fresh weights), as Keras."""
-        return {"name": self.name, "dtype": self.dtype.name, "seed": self.seed,
-                "input_dim": self.input_dim,
-                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
-                           for layer in self.layers]}
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Sequential":
-        from nnref import layers as layers_mod
-
-        config = dict(config)
-        built = []
-        for item in config.pop("layers", []):
-            layer_cls = getattr(layers_mod, item.get("class_name", ""), None)
-            if not (isinstance(layer_cls, type) and issubclass(layer_cls, Layer)):
-                raise ValueError(f"Unknown layer class in config: {item.get('class_name')!r}. "
-                                 f"nnref has {layers_mod.__all__}")
-            built.append(layer_cls.from_config(item["config"]))
-        return cls(built, **config)
-
-    # -- training and files (defined in nnref.training and nnref.weights) ----------------------
-    def compile(self, optimizer="sgd", loss=None, metrics=None):
-        from nnref.training import compile_model
-        compile_model(self, optimizer, loss, metrics)
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, *, seed=None, augment=None):
-        """Keras's ``Model.fit`` (same arguments, order and defaults); see ``nnref.fit.fit``."""
-        from nnref.fit import fit
-        return fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
-                   validation_data, shuffle, class_weight, sample_weight, initial_epoch,
-                   steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
-                   seed=seed, augment=augment)
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=True):
-        """Loss and metrics: a dict by default (nnref), Keras's list with ``return_dict=False``."""
-        from nnref.training import evaluate
-        return evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict)
-
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None) -> float:
-        from nnref.training import train_on_batch
-        return train_on_batch(self, x, y, sample_weight, class_weight)
-
-    def save_weights(self, path) -> None:
-        from nnref.weights import save_weights
-        save_weights(self, path)
-
-    def load_weights(self, path) -> None:
-        from nnref.weights import load_weights
-        load_weights(self, path)
-
-    def to_json(self, **kwargs) -> str:
-        """The architecture as Keras 3's JSON (``keras.models.model_from_json`` reads it)."""
-        import json
-
-        from nnref.saving import keras_config
-        self._require_built("to_json")
-        return json.dumps(keras_config(self), **kwargs)
-
-    def save(self, filepath, overwrite=True) -> None:
-        """The whole model as Keras 3's ``.keras`` zip (config.json, metadata.json,
-        model.weights.h5): ``keras.saving.load_model`` rebuilds it (see ``nnref.saving``)."""
-        from nnref.saving import save_model
-        save_model(self, filepath, overwrite=overwrite)
-
-
-def load_model(filepath, compile: bool = True) -> Sequential:
-    """A Sequential model from a Keras 3 ``.keras`` file (``nnref.saving.load_model``)."""
-    from nnref.saving import load_model as load
-    return load(filepath, compile=compile)
-
-
-def model_from_json(json_string: str) -> Sequential:
-    """A freshly initialized Sequential from ``to_json()`` text (nnref's or Keras's)."""
-    from nnref.saving import model_from_json as from_json
-    return from_json(json_string)

@@ -12,19 +12,15 @@ index counts in its ``unit`` attribute:
   Use it with a per-epoch learning-rate scheduler callback, which sets ``optimizer.learning_rate``
   before epoch ``i`` to ``schedule(i)``. Optimizers refuse per-epoch schedules.
 
-The course's four rules (lecture "Learning rate decay"), their functions (the first two in
-:mod:`nnref.course.c2w2_optimization`) and schedule objects (per epoch: pass ``unit="epoch"``)::
+The course's four rules (lecture "Learning rate decay") as functions (the first two in
+:mod:`nnref.course.c2w2_optimization`) and the schedule objects that compute them (per epoch:
+pass ``unit="epoch"``); each class's docstring states its formula::
 
-    α = 1/(1 + decay_rate·epoch)·α0                   update_lr(α0, epoch, decay_rate)
-                                                      InverseTimeDecay(α0, 1, decay_rate)
-    α = 1/(1 + decay_rate·⌊epoch/time_interval⌋)·α0   schedule_lr_decay(α0, epoch, decay_rate,
-                                                                        time_interval)
-                                                      InverseTimeDecay(α0, time_interval,
-                                                                       decay_rate, staircase=True)
-    α = 0.95^epoch·α0                                 exponential_lr_decay(α0, epoch, 0.95)
-                                                      ExponentialDecay(α0, 1, 0.95)
-    α = k/√epoch·α0  (epoch counted from 1)           inverse_sqrt_lr_decay(α0, epoch, k)
-                                                      InverseSqrtDecay(α0, k)  (index = epoch − 1)
+    update_lr(α0, epoch, decay_rate)             InverseTimeDecay(α0, 1, decay_rate)
+    schedule_lr_decay(α0, epoch, decay_rate,     InverseTimeDecay(α0, time_interval, decay_rate,
+                      time_interval)                              staircase=True)
+    exponential_lr_decay(α0, epoch, 0.95)        ExponentialDecay(α0, 1, 0.95)
+    inverse_sqrt_lr_decay(α0, epoch, k)          InverseSqrtDecay(α0, k)  (index = epoch − 1)
 
 ``convention="course"`` (default) evaluates the course's expression in float64, in the course's
 order of operations (so the course's ``update_lr`` is bit-identical to its schedule).
@@ -112,8 +108,11 @@ class _DecaySchedule(LearningRateSchedule):
 class InverseTimeDecay(_DecaySchedule):
     """Inverse time decay: ``α(i) = α0 / (1 + decay_rate·p)``, ``p = i/decay_steps``.
 
-    ``staircase=True`` floors ``p``. The course's ``update_lr`` is ``decay_steps=1``;
-    ``schedule_lr_decay`` is ``decay_steps=time_interval, staircase=True``.
+    ``staircase=True`` floors ``p``. The course's two (lecture "Learning rate decay")::
+
+        α = α0 / (1 + decay_rate·epoch)                      update_lr: decay_steps=1
+        α = α0 / (1 + decay_rate·⌊epoch/time_interval⌋)      schedule_lr_decay:
+                                                  decay_steps=time_interval, staircase=True
 
     course: ``(1 / (1 + decay_rate·p))·α0`` in float64, the course's operation order.
     keras: ``α0 / (1 + decay_rate·p)`` in float32, as
@@ -205,17 +204,16 @@ class InverseSqrtDecay(LearningRateSchedule):
 # ``schedule_lr_decay``, are in nnref.course.c2w2_optimization).
 
 def exponential_lr_decay(learning_rate0, epoch_num, decay_rate=0.95):
-    """The lecture's exponential decay: ``α = decay_rate^epoch_num·α0`` (0.95 in the lecture)."""
+    """The lecture's exponential decay (``decay_rate`` 0.95 in the lecture):
+    ``ExponentialDecay(learning_rate0, 1, decay_rate)`` at ``epoch_num`` (its formula)."""
     learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = check_int("epoch_num", epoch_num)
     return ExponentialDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
 
 
 def inverse_sqrt_lr_decay(learning_rate0, epoch_num, k=1.0):
-    """The lecture's ``α = k/√epoch_num·α0``, for the lecture's epoch count ``epoch_num >= 1``.
-
-    ``InverseSqrtDecay`` is the same rule indexed from 0 (its index i is ``epoch_num = i + 1``).
-    """
+    """The lecture's inverse-square-root decay for its epoch count ``epoch_num >= 1``:
+    ``InverseSqrtDecay(learning_rate0, k)`` (its formula) at index ``epoch_num − 1``."""
     learning_rate0 = check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = check_int("epoch_num", epoch_num, low=1)
     return InverseSqrtDecay(learning_rate0, k, unit="epoch")(epoch_num - 1)

@@ -1,11 +1,10 @@
 """Training a Sequential model: compile, fit, evaluate, predict, train_on_batch (Keras 3's
 arguments, order and defaults; the differences are listed in docs/keras.md).
 
-One optimizer step on a mini-batch (x_b, y_b) with example weights w_b (1 without weights):
-    out = model.forward(x_b, training=True)
-    loss = Σ_i w_i·ℓ_i / m_b + Σ regularization penalties     (the reported loss includes them)
-    grads = model.backward(∂loss/∂out)                         (penalty gradients included)
-    optimizer.apply_gradients(zip(grads, model.trainable_weights))
+One optimizer step on a mini-batch (x_b, y_b) with example weights w_b (1 without weights) is
+``model.forward_backward`` (``nnref.trainer``: forward, loss Σ_i w_i·ℓ_i / m_b + penalties,
+backward; the reported loss includes the penalties), then
+    optimizer.apply_gradients(zip(model.gradients(), model.trainable_weights))
 Mini-batches come from a seeded permutation per epoch (``shuffle=True``) or in order, and the last
 partial batch is kept (⌈m / batch_size⌉ steps per epoch). Inputs and labels are validated and
 converted once per ``fit``. An epoch's "loss" is the mean of its step losses weighted by batch
@@ -18,9 +17,9 @@ import math
 
 import numpy as np
 
-from nnref import losses as losses_mod, metrics as metrics_mod
+from nnref import losses as losses_mod, metrics as metrics_mod, optimizers
 from nnref.callbacks import CallbackList
-from nnref._checks import check_choice, check_int
+from nnref._checks import check_choice, check_int, check_type
 from nnref.fit_inputs import check_sample_weight, example_weights
 
 VERBOSE = ("auto", 0, 1, 2)
@@ -43,8 +42,6 @@ class NonFiniteLossError(FloatingPointError):
 
 
 def compile_model(model, optimizer="sgd", loss=None, metrics=None) -> None:
-    from nnref import optimizers
-
     if loss is None:
         raise ValueError("compile needs a loss, e.g. losses.CategoricalCrossentropy(from_logits=True). "
                          "Received: loss=None")
@@ -62,9 +59,7 @@ def _as_list(value, name: str, what: str, single=str) -> list:
         return []
     if isinstance(value, single):
         return [value]
-    if not isinstance(value, (list, tuple)):
-        raise TypeError(f"{name} must be {what} or a list of them. Received: {name}={value!r}")
-    return list(value)
+    return list(check_type(name, value, (list, tuple), f"{what} or a list of them"))
 
 
 def accuracy(y: np.ndarray, out: np.ndarray, loss) -> float:
@@ -98,9 +93,7 @@ def _prepare(model, x, y, name_x="x", name_y="y"):
 
 def _step(model, x_b, y_b, w_b=None) -> tuple[float, np.ndarray]:
     """One optimizer step; returns the loss before it (with penalties) and the outputs."""
-    out = model.forward(x_b, training=True)
-    loss = model.loss.compute(y_b, out, w_b) + model.regularization_loss()
-    model.backward(model.loss.compute_gradient(y_b, out, w_b), input_gradient=False)
+    loss, out = model.forward_backward(x_b, y_b, sample_weight=w_b)
     if math.isfinite(loss):
         model.optimizer.apply_gradients(zip(model.gradients(), model.trainable_weights))
     return float(loss), out
@@ -146,12 +139,11 @@ def _run_evaluation(model, x, y, w, batch_size, callbacks, steps=None) -> dict:
     """Inference-mode loss (penalties included) and metrics over prepared (x, y), Keras's way."""
     callbacks.on_test_begin()
     means = _Means(model)
-    penalty = model.regularization_loss()
     for step, start in enumerate(_starts(len(x), batch_size, steps)):
         callbacks.on_test_batch_begin(step)
         rows = slice(start, start + batch_size)
         out = model.forward(x[rows], training=False)
-        loss = model.loss.compute(y[rows], out, None if w is None else w[rows]) + penalty
+        loss = model.compute_loss(y[rows], out, None if w is None else w[rows])
         callbacks.on_test_batch_end(step, means.add(float(loss), y[rows], out))
     logs = means.logs()
     callbacks.on_test_end(logs)

@@ -26,14 +26,14 @@ ndarrays, Keras order) and ``set_weights(list)``; the group name comes from the 
 """
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from nnref._checks import check_path
 from nnref._files import atomic_path
+from nnref.layers.base import default_name, to_snake_case  # noqa: F401  (to_snake_case: public here too)
 
 SUFFIX = ".weights.h5"
 
@@ -44,13 +44,6 @@ VARIABLE_NAMES = {
 }
 
 
-def to_snake_case(name: str) -> str:
-    """Keras's ``naming.to_snake_case``: "BatchNormalization" -> "batch_normalization"."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def layer_paths(model) -> list[tuple[str, object]]:
     """``[(group path, layer), ...]`` in the order of ``model.layers``: ``"layers/dense"``,
     ``"layers/batch_normalization"``, ``"layers/dense_1"``, ... (Keras's unique-name rule)."""
@@ -58,18 +51,7 @@ def layer_paths(model) -> list[tuple[str, object]]:
     if layers is None:
         raise TypeError(f"model must have a `layers` list (an nnref Sequential). "
                         f"Received: model of type {type(model).__name__}")
-    used: dict[str, int] = {}
-    paths = []
-    for layer in layers:
-        base = to_snake_case(type(layer).__name__)
-        if base in used:
-            used[base] += 1
-            name = f"{base}_{used[base]}"
-        else:
-            used[base] = 0
-            name = base
-        paths.append((f"layers/{name}", layer))
-    return paths
+    return [(f"layers/{default_name(layer, layers[:i])}", layer) for i, layer in enumerate(layers)]
 
 
 def _layer_weights(layer) -> list[np.ndarray]:
@@ -92,9 +74,7 @@ def _variable_label(layer, index: int) -> str:
 
 
 def _check_path(path, *, for_writing: bool) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike. Received: path={path!r}")
-    path = Path(path)
+    path = Path(check_path("path", path))
     if for_writing and not path.name.endswith(SUFFIX):
         raise ValueError(f"The filename must end in `{SUFFIX}` (as Keras requires). Received: path={path}")
     return path

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from nnref._checks import (
-    CONVENTIONS, ArgumentTypeError, check_bool, check_choice, check_convention, check_float_dtype,
-    check_int, check_real, shown,
+    CONVENTIONS, ArgumentTypeError, check_bool, check_callable, check_choice, check_convention,
+    check_float_dtype, check_int, check_path, check_real, check_type, shown,
 )
 
 STYLE = re.compile(r"^(\w+) must be .+\. Received: \1=.+$", re.S)
@@ -142,6 +142,28 @@ def test_check_float_dtype():
             "dtype must be one of ('float32', 'float64'). Received: dtype=")
 
 
+# ----------------------------------------------------------------------------- types
+def test_check_type_callable_and_path_return_the_value_or_raise_a_type_error():
+    d, f = {}, len
+    assert check_type("d", d, dict, "a dict") is d and check_callable("f", f) is f
+    assert check_path("p", "a.keras") == "a.keras"
+    assert check_type("d", None, dict, "a dict", allow_none=True) is None
+    assert check_callable("f", None, allow_none=True) is None
+    for call, message in [
+        (lambda: check_type("d", [1], dict, "a dict"), "d must be a dict. Received: d=[1]"),
+        (lambda: check_type("d", 3, (list, tuple), "a list", allow_none=True),
+         "d must be a list or None. Received: d=3"),
+        (lambda: check_type("d", None, dict, "a dict"), "d must be a dict. Received: d=None"),
+        (lambda: check_callable("f", 3), "f must be callable. Received: f=3"),
+        (lambda: check_callable("f", "len", expected="a function"),
+         "f must be a function. Received: f='len'"),
+        (lambda: check_path("p", 3), "p must be a str or os.PathLike. Received: p=3"),
+    ]:
+        with pytest.raises(ArgumentTypeError) as info:
+            call()
+        assert isinstance(info.value, TypeError) and str(info.value) == message
+
+
 # ----------------------------------------------------------------------------- used everywhere
 def test_one_definition_behind_the_old_names():
     """The names other modules still import resolve to nnref._checks (not to copies)."""
@@ -176,7 +198,47 @@ def _public_edge_calls():
         lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=0, metric="m"),
         lambda: RandomSearch({"a": Uniform(0, 1)}, n_trials=2, metric="m", seed=-1),
         lambda: get_backend(workers=0), lambda: get_backend(time_limit=True), lambda: get_backend("threads"),
+        *_type_checks(),
     ]
+
+
+def _type_checks():
+    """The type checks that go through check_type/check_callable/check_path (all TypeErrors)."""
+    from nnref import callbacks, datasets, layers, optimizers, saving, weights
+    from nnref.functional import activations
+    from nnref.models import Sequential
+
+    def model():
+        m = Sequential([layers.Dense(2)], input_dim=2)
+        m.compile(loss="mse")
+        return m
+
+    x = np.zeros((4, 2))
+    return [
+        lambda: Sequential(layers=3), lambda: layers.Dense(2, name=5), lambda: optimizers.Adam(name=3),
+        lambda: activations.get(3), lambda: callbacks.EarlyStopping(monitor=3),
+        lambda: callbacks.LearningRateScheduler(3), lambda: callbacks.LambdaCallback(on_epoch_end=3),
+        lambda: callbacks.ModelCheckpoint(5), lambda: model().fit(x, x, augment=3, verbose=0),
+        lambda: model().fit(x, x, class_weight=[1.0], verbose=0),
+        lambda: model().fit(x, x, callbacks=3, verbose=0),
+        lambda: datasets.search_folders("signs", path=3),
+        lambda: weights.save_weights(model(), 3), lambda: saving.save_model(model(), 3),
+    ]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.fit(np.zeros((4, 2)), np.zeros((4, 2)), callbacks=[3], verbose=0),
+    lambda m: m.evaluate(np.zeros((4, 2)), np.zeros((4, 2)), callbacks=[3], verbose=0),
+])
+def test_a_callback_list_names_the_item_that_is_not_a_callback(call):
+    from nnref import layers
+    from nnref.models import Sequential
+
+    m = Sequential([layers.Dense(2)], input_dim=2)
+    m.compile(loss="mse")
+    with pytest.raises(TypeError, match=r"^callbacks\[0\] must be an nnref.callbacks.Callback. "
+                                        r"Received: callbacks\[0\]=3$"):
+        call(m)
 
 
 @pytest.mark.parametrize("call", _public_edge_calls())

@@ -1,6 +1,6 @@
 """The loss that training reports includes the weight penalties, as Keras's does: the value of
-``train_on_batch`` and of ``fit``'s history is the data loss plus l2·ΣW², both recomputed here by hand
-from the weights before the step."""
+``train_on_batch``, of ``fit``'s history and of ``evaluate`` is the data loss plus l2·ΣW², each
+recomputed here by hand from the weights before the step."""
 from __future__ import annotations
 
 import numpy as np
@@ -44,3 +44,10 @@ def test_fit_history_reports_the_loss_with_the_penalty(data):
     want = by_hand(net, *data)
     history = net.fit(*data, epochs=1, batch_size=8, shuffle=False, verbose=0)
     assert history.history["loss"][0] == pytest.approx(want, rel=1e-14, abs=0)
+
+
+def test_evaluate_reports_the_loss_with_the_penalty(data):
+    net = model()
+    want = by_hand(net, *data)
+    got = net.evaluate(*data, batch_size=8, verbose=0)["loss"]
+    assert got == pytest.approx(want, rel=1e-14, abs=0)                         # summation order

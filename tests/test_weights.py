@@ -89,9 +89,21 @@ def assert_same_weights(a, b):
 def test_snake_case_and_unique_names_follow_keras():
     assert to_snake_case("BatchNormalization") == "batch_normalization"
     assert to_snake_case("Dense") == "dense"
+    assert to_snake_case("ReLU") == "re_lu"                    # Keras's rule, not "re_l_u"
     assert [p for p, _ in layer_paths(model())] == [
         "layers/dense", "layers/batch_normalization", "layers/dropout", "layers/dense_1",
         "layers/dense_2", "layers/activation", "layers/softmax"]
+
+
+def test_a_model_names_its_layers_as_the_file_names_its_groups():
+    """One naming rule: unnamed layers get the names the .weights.h5 groups are given."""
+    from nnref import layers
+    from nnref.models import Sequential
+
+    m = Sequential([layers.Dense(3), layers.BatchNormalization(), layers.Dropout(0.5),
+                    layers.Dense(2), layers.Dense(2), layers.Activation("relu"), layers.Softmax()],
+                   input_dim=4)
+    assert [f"layers/{layer.name}" for layer in m.layers] == [p for p, _ in layer_paths(m)]
 
 
 def test_file_layout_is_keras_3(tmp_path):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("checks", "cli", "extensions", "models", "report")
+_SUBMODULES = ("checks", "cli", "extensions", "masked_dropout", "models", "report")
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ training by setting ``model.stop_training = True``; ``params`` holds
 """
 from __future__ import annotations
 
-from nnref._checks import check_int
+from nnref._checks import check_int, check_type
 
 
 def check_save_freq(save_freq):
@@ -83,10 +83,8 @@ class CallbackList:
         from nnref.callbacks.progbar_logger import ProgbarLogger
 
         self.callbacks = list(callbacks or [])
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError("callbacks must be nnref.callbacks.Callback objects. "
-                                f"Received: {cb!r}")
+        for i, cb in enumerate(self.callbacks):
+            check_type(f"callbacks[{i}]", cb, Callback, "an nnref.callbacks.Callback")
         self.history = next((cb for cb in self.callbacks if isinstance(cb, History)), None)
         if self.history is None and add_history:
             self.history = History()

@@ -3,6 +3,7 @@ hooks: ``on_epoch_end(epoch, logs)``, ``on_train_begin(logs)``, ``on_train_batch
 logs)``; any other hook by keyword, e.g. ``on_test_end=fn``)."""
 from __future__ import annotations
 
+from nnref._checks import check_callable
 from nnref.callbacks.base import HOOKS, Callback
 
 
@@ -20,6 +21,4 @@ class LambdaCallback(Callback):
         for hook, fn in given.items():
             if fn is None:
                 continue
-            if not callable(fn):
-                raise TypeError(f"{hook} must be callable. Received: {hook}={fn!r}")
-            setattr(self, hook, fn)
+            setattr(self, hook, check_callable(hook, fn))

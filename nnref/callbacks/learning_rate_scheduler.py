@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import math
 
+from nnref._checks import check_callable
 from nnref.callbacks.base import Callback
 from nnref.schedules import LearningRateSchedule
 
@@ -18,8 +19,7 @@ class LearningRateScheduler(Callback):
 
     def __init__(self, schedule, verbose: int = 0):
         super().__init__()
-        if not callable(schedule):
-            raise TypeError(f"schedule must be callable. Received: schedule={schedule!r}")
+        check_callable("schedule", schedule)
         self.schedule = schedule
         self._takes_lr = not isinstance(schedule, LearningRateSchedule) and _accepts(schedule, 0, 0.1)
         if not (self._takes_lr or _accepts(schedule, 0)):

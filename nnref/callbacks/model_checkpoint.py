@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from nnref._checks import check_bool
+from nnref._checks import check_bool, check_path
 from nnref.callbacks.base import check_save_freq
 from nnref.callbacks.monitor import MonitorCallback
 
@@ -24,9 +24,7 @@ class ModelCheckpoint(MonitorCallback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
-        if not isinstance(filepath, (str, os.PathLike)):
-            raise TypeError(f"filepath must be a path (a str or os.PathLike), such as "
-                            f"'best.keras'. Received: filepath={filepath!r}")
+        check_path("filepath", filepath, expected="a path (a str or os.PathLike), such as 'best.keras'")
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
         self.filepath = os.fspath(filepath)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import warnings
 
-from nnref._checks import check_choice, check_real
+from nnref._checks import check_choice, check_real, check_type
 from nnref.callbacks.base import Callback
 
 MODES = ("auto", "min", "max")
@@ -26,8 +26,7 @@ def metric_direction(name: str) -> str | None:
 class MonitorCallback(Callback):
     def __init__(self, monitor: str = "val_loss", mode: str = "auto", baseline=None, min_delta=0):
         super().__init__()
-        if not isinstance(monitor, str):
-            raise TypeError(f"monitor must be a logs key (a str). Received: monitor={monitor!r}")
+        check_type("monitor", monitor, str, "a logs key (a str)")
         self.mode = check_choice("mode", mode, MODES)
         min_delta = check_real("min_delta", min_delta)
         self.monitor = monitor

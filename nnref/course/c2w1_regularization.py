@@ -3,13 +3,13 @@
 The 3-layer network of ``reg_utils`` (:mod:`nnref.course._three_layer`), [n_x, 20, 3, 1],
 initialized with ``np.random.seed(3)`` and W = randn / √n_{l-1}. The graded functions::
 
-    L2:       J = J_cross-entropy + (1/m)·(λ/2)·Σ_l ‖W_l‖²_F
-              dW_l += (λ/m)·W_l
+    L2:       J = J_cross-entropy + the course's L2 term, dW_l += its gradient: the core's
+              ``l2_penalty``/``l2_penalty_grad`` (:mod:`nnref.functional.penalties` states the
+              course's form) with the coefficient of ``_l2_coefficient``
     dropout:  D_l = (rand(n_l, m) < keep_prob),   A_l = A_l ⊙ D_l / keep_prob
               dA_l = dA_l ⊙ D_l / keep_prob
 
-The L2 term is the core's ``l2_penalty`` with coefficient λ/(2m) (gradient 2·λ/(2m)·W = λ/m·W);
-the masks go through the core's dropout kernels. As in the course,
+The masks go through the core's dropout kernels. As in the course,
 ``forward_propagation_with_dropout`` calls ``np.random.seed(1)`` on every call, so each
 training iteration draws the same masks; its cache is the course's 14-item tuple
 ``(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)``.
@@ -57,7 +57,7 @@ def _l2_coefficient(lambd, m):
 
 
 def compute_cost_with_regularization(A3, Y, parameters, lambd):
-    """J = compute_cost(A3, Y) + (1/m)·(λ/2)·(‖W1‖² + ‖W2‖² + ‖W3‖²)."""
+    """J = compute_cost(A3, Y) + the course's L2 term over W1, W2, W3 (``l2_penalty``)."""
     A3 = checks.check_matrix("A3", A3)
     m = checks.check_labels("Y", Y, A3.shape[1]).shape[-1]
     l2 = _l2_coefficient(lambd, m)
@@ -67,7 +67,7 @@ def compute_cost_with_regularization(A3, Y, parameters, lambd):
 
 
 def backward_propagation_with_regularization(X, Y, cache, lambd):
-    """Gradients of the L2-regularized cost: dW_l = (1/m)·dZ_l·A_{l-1}ᵀ + (λ/m)·W_l.
+    """Gradients of the L2-regularized cost: dW_l = (1/m)·dZ_l·A_{l-1}ᵀ + ``l2_penalty_grad``.
 
     Returns the course's dict: dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1.
     """

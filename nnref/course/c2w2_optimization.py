@@ -1,18 +1,17 @@
 """Course 2, week 2: "Optimization Methods".
 
 Mini-batch gradient descent, momentum and Adam on the 3-layer network of ``opt_utils``
-(:mod:`nnref.course._three_layer`, He initialization with ``np.random.seed(3)``), as taught::
+(:mod:`nnref.course._three_layer`, He initialization with ``np.random.seed(3)``), as taught.
+Each function runs the code that computes its rule, whose docstring states it::
 
-    gd:        W −= α·dW
-    momentum:  v = β·v + (1 − β)·dW;                  W −= α·v
-    Adam:      v = β1·v + (1 − β1)·dW;   s = β2·s + (1 − β2)·dW²
-               v̂ = v / (1 − β1^t);       ŝ = s / (1 − β2^t);       W −= α·v̂ / (√ŝ + ε)
-    decay:     α = α0 / (1 + decay_rate·epoch)                         (update_lr)
-               α = α0 / (1 + decay_rate·⌊epoch / time_interval⌋)       (schedule_lr_decay)
+    update_parameters_with_gd          W −= α·dW (the three-layer ``update_parameters``)
+    update_parameters_with_momentum    ``optim.momentum_update``, ``convention="course"``
+    update_parameters_with_adam        ``optim.adam_update``, ``convention="course"``
+                                       (the course's v, s are the kernel's m, v)
+    update_lr, schedule_lr_decay       ``nnref.schedules.InverseTimeDecay``, per epoch
 
-The update rules are the kernels of :mod:`nnref.functional.optim` (``convention="course"``,
-bit-identical to the course's expressions); the decays are :mod:`nnref.schedules`'
-``InverseTimeDecay`` per epoch (bit-identical to the course's functions).
+(:mod:`nnref.functional.optim`'s kernels and the schedule are bit-identical to the course's
+expressions.)
 As the course's, the update functions replace the entries of the dicts they are given
 (``parameters``, ``v``, ``s``) with new arrays and return them; the arrays held before are
 not modified.
@@ -115,7 +114,7 @@ def initialize_velocity(parameters):
 
 
 def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
-    """v = β·v + (1 − β)·dW;  W −= α·v (for every W{l}, b{l}).
+    """The course's momentum step (``optim.momentum_update``, its rule) for every W{l}, b{l}.
 
     Returns ``(parameters, v)``, the two dicts given, their entries replaced.
     """
@@ -165,8 +164,8 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
 
 # ----------------------------------------------------------------------------- decay
 def update_lr(learning_rate0, epoch_num, decay_rate):
-    """``learning_rate = 1/(1 + decay_rate·epoch_num)·learning_rate0`` (``epoch_num`` >= 0):
-    ``InverseTimeDecay(learning_rate0, 1, decay_rate)`` at ``epoch_num``."""
+    """The course's ``update_lr``: ``InverseTimeDecay(learning_rate0, 1, decay_rate)`` (its
+    formula) at ``epoch_num`` >= 0."""
     learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = checks.check_int("epoch_num", epoch_num)
     learning_rate = InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
@@ -174,8 +173,8 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
 
 
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
-    """``learning_rate = 1/(1 + decay_rate·⌊epoch_num/time_interval⌋)·learning_rate0``:
-    ``InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True)``."""
+    """The course's ``schedule_lr_decay``: ``InverseTimeDecay(learning_rate0, time_interval,
+    decay_rate, staircase=True)`` (its formula) at ``epoch_num`` >= 0."""
     learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = checks.check_int("epoch_num", epoch_num)
     time_interval = checks.check_real("time_interval", time_interval, low=0, low_open=True)

@@ -14,6 +14,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from nnref._checks import check_type
+
 # Keras 3's keras.activations.leaky_relu default (the LeakyReLU *layer* defaults to 0.3).
 LEAKY_RELU_SLOPE = 0.2
 
@@ -116,8 +118,7 @@ def get(name: str | None) -> Activation:
     """The (forward, backward) pair for an activation name; ``None`` means "linear"."""
     if name is None:
         name = "linear"
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str) or None. Received: activation={name!r}")
+    check_type("activation", name, str, "a name (str) or None")
     try:
         return ACTIVATIONS[name]
     except KeyError:

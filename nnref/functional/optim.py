@@ -230,7 +230,7 @@ def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="c
         v += (g² − v)·(1 − β2)
         w −= m·α_t / (√v + ε)
 
-    ``work``: 2 arrays.
+    The forms differ by where ε sits: ε-hat = ε·√(1 − β2^t). ``work``: 2 arrays.
 
     Returns:
         ``(m_hat, v_hat)``, new arrays, for ``convention="course"`` with ``work=None`` (the

@@ -23,7 +23,8 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from nnref.grading.assignments import get_assignment
-from nnref.grading.grader import answer_key, grade
+from nnref.grading.answer_key import answer_key
+from nnref.grading.grader import grade
 from nnref.grading.results import GradeReport, TestResult, summary_csv, write_atomic, write_results
 from nnref.grading.sandbox import Limits
 

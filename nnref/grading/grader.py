@@ -1,9 +1,8 @@
 """Grade one submission: the answer key, the sandbox run, the comparison, the feedback.
 
-The answer key is ``nnref.course``, called in the grader's process on deep copies of each
-case's inputs, after seeding NumPy's global generator with the case's seed (the sandbox does
-the same before calling the student's function). The global generator's state is saved before
-and restored after, so grading leaves the caller's random state as it was.
+The answer key is ``nnref.course`` (:mod:`nnref.grading.answer_key`: called on deep copies of
+each case's inputs with NumPy's global generator seeded as in the sandbox, the caller's random
+state restored after).
 
 A function earns its points when every case passes: the return value matches (see
 :mod:`nnref.grading.compare`: values, shapes, and types where the course's tests check them).
@@ -14,100 +13,24 @@ item, the expected and the received value, and the course formula for that item.
 """
 from __future__ import annotations
 
-import contextlib
-import copy
 import fnmatch
-import importlib
-import inspect
-import io
 import os
 import stat
-import threading
 import time
 import traceback
-from dataclasses import dataclass, replace
-
-import numpy as np
 
 from nnref.grading import names as graded_names
+from nnref.grading.answer_key import AnswerKey, Expected, answer_key
 from nnref.grading.assignments import get_assignment
-from nnref.grading.child.wire import changed_paths, nbytes
 from nnref.grading.compare import compare, format_path
 from nnref.grading.diagnose import feedback_lines
 from nnref.grading.loading import SubmissionError, load_submission
 from nnref.grading.results import GradeReport, TestResult
 from nnref.grading.isolation import packages_for
-from nnref.grading.sandbox import Call, Limits, SandboxUnavailable, run_submission
-from nnref.grading.spec import ATOL, RTOL, AssignmentSpec, Case, FunctionSpec
+from nnref.grading.sandbox import Limits, SandboxUnavailable, run_submission
+from nnref.grading.spec import ATOL, RTOL, AssignmentSpec, FunctionSpec
 
 _PRINTED_CHARS = 3000  # of the submission's output, shown in the report
-
-
-@dataclass
-class Expected:
-    """The answer key's result for one case."""
-
-    call: Call
-    case: Case
-    value: object = None
-    changed: tuple = ()
-    error: str | None = None  # the answer key itself failed (a grader bug)
-
-
-class AnswerKey:
-    """Every case of an assignment with the course's result, computed once per process."""
-
-    def __init__(self, spec: AssignmentSpec):
-        self.spec = spec
-        self.module = importlib.import_module(f"nnref.course.{spec.name}")
-        self.by_function: dict[str, list[Expected]] = {}
-        self.parameters: dict[str, list[str]] = {}
-        calls = 0
-        for fspec in spec.functions:
-            reference = getattr(self.module, fspec.name)
-            self.parameters[fspec.name] = list(inspect.signature(reference).parameters)
-            entries = []
-            for case in fspec.cases():
-                call = Call(calls, fspec.name, spec.case_seed(fspec.name, case),
-                            tuple(case.args), dict(case.kwargs))
-                calls += 1
-                entry = _reference_result(reference, call, case)
-                entry.call = replace(call, result_bytes=nbytes(entry.value))
-                entries.append(entry)
-            self.by_function[fspec.name] = entries
-
-    @property
-    def calls(self) -> list[Call]:
-        return [e.call for entries in self.by_function.values() for e in entries]
-
-
-def _reference_result(reference, call: Call, case: Case) -> Expected:
-    args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
-    state = np.random.get_state()
-    try:
-        # The course's functions read (and some re-seed) NumPy's global generator, exactly
-        # as the sandbox's call does: both start from the case's seed.
-        np.random.seed(call.seed)
-        with contextlib.redirect_stdout(io.StringIO()):
-            value = reference(*args, **kwargs)
-    except Exception as exc:
-        return Expected(call, case, error=f"{type(exc).__name__}: {exc}")
-    finally:
-        np.random.set_state(state)
-    changed = changed_paths(call.args, args) + changed_paths(call.kwargs, kwargs)
-    return Expected(call, case, value, tuple(changed))
-
-
-_KEYS: dict[str, AnswerKey] = {}
-_KEYS_LOCK = threading.Lock()
-
-
-def answer_key(spec: AssignmentSpec) -> AnswerKey:
-    """The cached :class:`AnswerKey` of ``spec`` (thread-safe)."""
-    with _KEYS_LOCK:
-        if spec.name not in _KEYS:
-            _KEYS[spec.name] = AnswerKey(spec)
-        return _KEYS[spec.name]
 
 
 def grade(submission_path, assignment: str, limits: Limits | None = None, *,

@@ -13,10 +13,10 @@ from nnref.grading.child import wire
 from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
                                     result_allowance)
 from nnref.grading.cgroups import Cgroup
+from nnref.grading.child.runner import EXIT_TIMEOUT
+from nnref.grading.process_output import exit_text
 from nnref.grading.slots import UidSlot, rss_of
 
-EXIT_TIMEOUT = 124       # runner.EXIT_TIMEOUT
-EXIT_RUNNER_ERROR = 70   # runner.EXIT_RUNNER_ERROR
 
 
 class SandboxProcess:
@@ -146,7 +146,7 @@ class SandboxProcess:
         if not self.setup.trusted and code is not None and 128 < code < 128 + 65:
             code = 128 - code  # bubblewrap's init reports a signal as 128 + its number
         status = "timeout" if code == EXIT_TIMEOUT else "crashed"
-        self._stop(status, _exit_text(code,
+        self._stop(status, exit_text(code,
                                       self.err))  # ended without saying "finished"
 
     def _handle(self, payload: bytes, run: SandboxRun) -> bool:
@@ -241,52 +241,8 @@ def _join(cgroup: Cgroup):
     return join
 
 
-def _exit_text(returncode, stderr) -> str:
-    if returncode is None:
-        return "the sandbox process stopped answering"
-    if returncode < 0:
-        number = -returncode
-        meaning = {
-            signal.SIGSEGV: "a segmentation fault (invalid memory access)",
-            signal.SIGXCPU: "the CPU-time limit",
-            signal.SIGXFSZ: "the file-size limit (too much output or data written)",
-            signal.SIGKILL: "SIGKILL (a limit was reached, or it was killed)",
-            signal.SIGABRT: "an abort",
-            signal.SIGBUS: "a bus error",
-            signal.SIGFPE: "a floating-point exception",
-        }.get(number, "a signal")
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        return f"the process was ended by {name}: {meaning}"
-    if returncode == EXIT_TIMEOUT:
-        return "timed out"
-    if returncode == EXIT_RUNNER_ERROR:
-        last = read_capped(stderr, 1 << 20)[0].strip().splitlines()[-1:] or ["no message"]
-        return f"the sandbox's runner failed: {channel.text(last[0])}"
-    return f"the process exited with status {returncode} (os._exit or a crash)"
-
-
 def _kill_group(pgid: int) -> None:
     try:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def output_file(name: str):
-    """A file for the sandbox's stdout or stderr, in memory: the file-size limit holds for all
-    of it (on a disk file, ``fallocate(FALLOC_FL_KEEP_SIZE)`` takes disk past that limit), its
-    pages count against the memory of the sandbox that writes them, and it is gone once closed."""
-    return os.fdopen(os.memfd_create(f"nnref-{name}"), "w+b")
-
-
-def read_capped(file, cap: int) -> tuple[str, int]:
-    """The first ``cap`` bytes of ``file`` (an output file), as text, and its size."""
-    try:
-        size = os.fstat(file.fileno()).st_size
-        data = os.pread(file.fileno(), cap, 0)
-    except OSError:
-        return "", 0
-    return data.decode("utf-8", errors="replace"), size

@@ -31,12 +31,13 @@ from nnref.grading.child import wire
 from nnref.grading.helper_files import helper_source
 from nnref.grading.outcomes import (LIMIT_NOTES, Call, CallOutcome, Limits, SandboxRun,
                                     SandboxUnavailable, Setup)
-from nnref.grading.process import SandboxProcess, output_file, read_capped
+from nnref.grading.process import SandboxProcess
+from nnref.grading.process_output import output_file, read_capped
 
 __all__ = ["Call", "CallOutcome", "Limits", "SandboxRun", "SandboxUnavailable", "run_submission"]
 
 CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child")
-CHILD_FILES = ("runner.py", "wire.py", "values.py", "standins.py")  # the runner and its siblings, bound as they are
+CHILD_FILES = ("runner.py", "wire.py", "values.py", "standins.py", "student_code.py")  # the runner and its siblings, bound as they are
 COURSE_FILES = ("course_utils.py",)     # course helpers: only this assignment's code is kept
 BLOCKED_MODULES = isolation.BLOCKED_PACKAGES
 

@@ -19,9 +19,24 @@ import re
 
 import numpy as np
 
+from nnref._checks import check_type
 
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+def to_snake_case(name: str) -> str:
+    """Keras's ``naming.to_snake_case``: "BatchNormalization" -> "batch_normalization",
+    "ReLU" -> "re_lu"."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def default_name(layer, previous) -> str:
+    """Keras's unique layer name: the class name in snake case, then ``_1``, ``_2``, ... for
+    each later layer of the same class among ``previous`` (``dense``, ``dense_1``, ...). Models
+    name their unnamed layers with it; ``.weights.h5`` files name their groups with it."""
+    base = to_snake_case(type(layer).__name__)
+    count = sum(1 for other in previous if to_snake_case(type(other).__name__) == base)
+    return base if count == 0 else f"{base}_{count}"
 
 
 def input_width(input_shape, argument: str = "input_shape") -> int:
@@ -74,8 +89,7 @@ def regularizer_from_config(config, argument: str):
 class Layer:
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None,
                  input_dim=None):
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a str. Received: name={name!r}")
+        check_type("name", name, str, "a str", allow_none=True)
         if input_shape is not None and input_dim is not None:
             raise ValueError("Pass input_shape or input_dim, not both. Received: "
                              f"input_shape={input_shape!r}, input_dim={input_dim!r}")

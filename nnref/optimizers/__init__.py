@@ -18,8 +18,9 @@ Adadelta   1.0 / 0.001         1e-6 / 1e-7       rho 0.95
 Adam       0.001               1e-8 / 1e-7       beta_1 0.9, beta_2 0.999
 =========  ==================  ================  ==========================================
 
-(course / keras where they differ.) The update rules are in each class's docstring; the
-arithmetic is in :mod:`nnref.functional.optim`.
+(course / keras where they differ.) Each class runs one kernel of :mod:`nnref.functional.optim`
+(``adam_update``, ...), whose docstring states the update rule in both conventions; the scalar
+rules themselves are in :mod:`nnref.functional.rules`.
 """
 from __future__ import annotations
 

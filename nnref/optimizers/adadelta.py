@@ -9,17 +9,10 @@ from nnref._checks import check_real as _check_real
 class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): steps scaled by RMS[Δx]/RMS[g], RMS[y] = √(E[y²] + ε).
 
-    Both conventions::
-
-        E[g²]  = ρ·E[g²] + (1 − ρ)·g²
-        Δx     = −RMS[Δx]_{t−1} / RMS[g]_t · g
-        E[Δx²] = ρ·E[Δx²] + (1 − ρ)·Δx²
-        w     += α·Δx
-
-    course: Zeiler's Algorithm 1, ``Δx = −(RMS[Δx]/RMS[g])·g``, with α = 1 and ε = 1e-6 (the
-    paper has no learning rate; α scales the step if given). keras (``keras.optimizers.Adadelta``):
-    ``Δx = −(RMS[Δx]·g)/RMS[g]``, Keras's defaults α = 0.001, ε = 1e-7. The two differ only in
-    rounding when given the same α and ε.
+    The update is ``nnref.functional.optim.adadelta_update``, whose docstring states the rule
+    (Zeiler's Algorithm 1 in both conventions, which differ only in rounding). course defaults:
+    α = 1 and ε = 1e-6 (the paper has no learning rate; α scales the step if given); keras
+    (``keras.optimizers.Adadelta``) defaults: α = 0.001, ε = 1e-7.
 
     Args:
         learning_rate: float > 0 or a per-step schedule. Defaults to ``1.0`` (course) or

@@ -9,16 +9,10 @@ from nnref._checks import check_real as _check_real
 class Adagrad(Optimizer):
     """Adagrad: divide the gradient by the root of the sum of all past squared gradients.
 
-    course (ε outside the root, the accumulator starts at 0)::
-
-        c += g²
-        w −= α·g / (√c + ε)
-
-    keras (``keras.optimizers.Adagrad``; ε inside the root, the accumulator starts at
-    float32(0.1) because Keras casts the initial value through float32)::
-
-        c += g²
-        w −= α·g / √(c + ε)
+    The update is ``nnref.functional.optim.adagrad_update``, whose docstring states both
+    rules: course (ε outside the root, the accumulator starts at 0) and keras
+    (``keras.optimizers.Adagrad``; ε inside the root, the accumulator starts at float32(0.1)
+    because Keras casts the initial value through float32).
 
     Args:
         learning_rate: float > 0 or a per-step schedule. Defaults to ``0.001``.

@@ -9,22 +9,9 @@ from nnref._checks import check_real as _check_real
 class Adam(Optimizer):
     """Adam: momentum and RMSprop with bias correction, at step t = iterations + 1.
 
-    course (Kingma & Ba 2015, Algorithm 1; ``update_parameters_with_adam``)::
-
-        m = β1·m + (1 − β1)·g
-        v = β2·v + (1 − β2)·g²
-        m̂ = m / (1 − β1^t);   v̂ = v / (1 − β2^t)
-        w −= α·m̂ / (√v̂ + ε)
-
-    keras (``keras.optimizers.Adam``, the paper's "ε-hat" form; β1^t and β2^t are computed from
-    the β's rounded to float32, as Keras does)::
-
-        α_t = α·√(1 − β2^t) / (1 − β1^t)
-        m += (g − m)·(1 − β1)
-        v += (g² − v)·(1 − β2)
-        w −= m·α_t / (√v + ε)
-
-    The forms differ by where ε sits: ε-hat = ε·√(1 − β2^t).
+    The update is ``nnref.functional.optim.adam_update``, whose docstring states both rules:
+    course (Kingma & Ba 2015, Algorithm 1; ``update_parameters_with_adam``) and keras
+    (``keras.optimizers.Adam``, the paper's "ε-hat" form).
 
     Args:
         learning_rate: float > 0 or a per-step schedule. Defaults to ``0.001``.

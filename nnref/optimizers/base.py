@@ -15,6 +15,7 @@ import numpy as np
 
 from nnref._checks import CONVENTIONS
 from nnref._checks import check_choice as _check_choice, check_int as _check_int, check_real as _check_real
+from nnref._checks import check_type as _check_type
 from nnref.schedules import LearningRateSchedule, deserialize, serialize
 
 
@@ -43,8 +44,7 @@ class Optimizer:
 
     def __init__(self, learning_rate, *, convention="course", name=None):
         self.convention = _check_choice("convention", convention, CONVENTIONS)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string. Received: name={name!r}")
+        _check_type("name", name, str, "a string", allow_none=True)
         self.name = name or type(self).__name__.lower()
         self._learning_rate = None
         self.learning_rate = learning_rate

@@ -9,16 +9,9 @@ from nnref._checks import check_real as _check_real
 class RMSprop(Optimizer):
     """RMSprop: divide the gradient by a running root mean square of recent gradients.
 
-    course (lecture "RMSprop", ε outside the root)::
-
-        s = ρ·s + (1 − ρ)·g²
-        w −= α·g / (√s + ε)
-
-    keras (``keras.optimizers.RMSprop(momentum=0.0, centered=False)``, ε inside the root)::
-
-        s = ρ·s + (1 − ρ)·g²
-        w −= α·g / √(s + ε)
-
+    The update is ``nnref.functional.optim.rmsprop_update``, whose docstring states both
+    rules: course (lecture "RMSprop", ε outside the root) and keras
+    (``keras.optimizers.RMSprop(momentum=0.0, centered=False)``, ε inside the root).
     Keras's ``momentum``/``centered`` options are not provided.
 
     Args:

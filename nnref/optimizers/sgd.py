@@ -9,18 +9,11 @@ from nnref._checks import check_bool as _check_bool, check_real as _check_real
 class SGD(Optimizer):
     """Gradient descent (with momentum β when ``momentum > 0``).
 
-    course (the velocity is an average of the gradients; ``update_parameters_with_momentum``)::
-
-        v = β·v + (1 − β)·g
-        w −= α·v                     # nesterov=True: w −= α·(β·v + (1 − β)·g)
-
-    keras (``keras.optimizers.SGD``; μ = β rounded to float32 as Keras does)::
-
-        v = μ·v − α·g
-        w += v                       # nesterov=True: w += μ·v − α·g
-
-    With ``momentum=0`` both are ``w −= α·g`` (the course's ``update_parameters_with_gd``) and
-    no state is kept. The conventions agree (up to rounding) when ``α_keras = α_course·(1 − β)``.
+    The update with momentum is ``nnref.functional.optim.momentum_update``, whose docstring
+    states both rules: course (the velocity is an average of the gradients;
+    ``update_parameters_with_momentum``) and keras (``keras.optimizers.SGD``), and how their
+    learning rates correspond. With ``momentum=0`` both are ``optim.sgd_update`` (the course's
+    ``update_parameters_with_gd``) and no state is kept.
 
     Args:
         learning_rate: float > 0 or a per-step schedule. Defaults to ``0.01``.

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 
+from nnref._checks import check_path
 from nnref._files import atomic_path
 from nnref.saving.keras_config import dtype_policy, layer_from_keras, layer_to_keras
 
@@ -28,9 +28,7 @@ FILES = ("config.json", "metadata.json", "model.weights.h5")
 
 
 def _check_path(filepath) -> Path:
-    if not isinstance(filepath, (str, os.PathLike)):
-        raise TypeError(f"filepath must be a str or os.PathLike. Received: filepath={filepath!r}")
-    path = Path(filepath)
+    path = Path(check_path("filepath", filepath))
     if path.suffix != ".keras":
         raise ValueError("The filepath must end in `.keras` (Keras 3's whole-model format). "
                          f"Received: filepath={path}")

@@ -27,27 +27,21 @@ It imports only the standard library, NumPy and its sibling files, loaded by pat
 """
 from __future__ import annotations
 
-import ast
-import copy
-import errno
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import io
 import json
-import linecache
 import os
 import resource
 import sys
 import threading
-import time
 import traceback
 import types
 
 EXIT_TIMEOUT = 124        # the watchdog ended the process: a call or the loading ran too long
 EXIT_RUNNER_ERROR = 70    # this program failed (not the submission)
 SUBMISSION = "submission"  # the student's module name
-_deepcopy = copy.deepcopy  # bound before the submission runs (it could replace copy.deepcopy)
 
 
 def _load_sibling(name: str):
@@ -206,132 +200,6 @@ class Watchdog:
             os._exit(EXIT_TIMEOUT)
 
 
-# --- loading the submission ----------------------------------------------------------------
-
-def _is_student_file(filename: str) -> bool:
-    return filename == "submission.py" or filename.startswith("<cell ")
-
-
-def _student_traceback(exc: BaseException, max_frames: int = 6) -> str:
-    """The exception with only the submission's own frames (cells and the module)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if _is_student_file(f.filename)]
-    lines = traceback.format_list(frames[-max_frames:])
-    lines += traceback.format_exception_only(type(exc), exc)
-    return "".join(lines).rstrip()
-
-
-def _cap(text: str, limit: int = 4000) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
-
-
-def _one_line_error(exc: BaseException, label: str, kind: str) -> str:
-    """``"line 8: NameError: ..."`` (a .py file) or ``"cell 3, line 2: ..."`` (a notebook)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if _is_student_file(f.filename)]
-    where = label
-    if frames:
-        where = f"line {frames[-1].lineno}" if kind == "py" else f"{label}, line {frames[-1].lineno}"
-    message = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
-    return _cap(f"{where}: {message}")
-
-
-def _register_source(filename: str, code: str) -> None:
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-
-
-def load_submission(plan: dict, module: types.ModuleType, watchdog: Watchdog) -> dict:
-    """Execute the submission into ``module``. A ``.py`` file runs statement by statement and a
-    notebook cell by cell; an exception is recorded and the next unit still runs, as when a
-    notebook is run with errors. ``sys.exit`` stops the loading."""
-    errors, stopped = [], None
-    units = []  # (label, code object)
-    for source in plan["sources"]:
-        filename, code = source["filename"], source["code"]
-        _register_source(filename, code)
-        try:
-            tree = ast.parse(code, filename)
-            if plan["kind"] == "py":  # compiled now: a SyntaxError anywhere refuses the file
-                units += [(f"line {node.lineno}",
-                           compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"))
-                          for node in tree.body]
-            else:
-                units.append((source["label"], compile(tree, filename, "exec")))
-        except SyntaxError as exc:
-            line = f" (line {exc.lineno})" if exc.lineno else ""
-            message = f"{source['label']}: SyntaxError: {exc.msg}{line}"
-        except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
-            message = f"{source['label']}: cannot be parsed: {type(exc).__name__}: {exc}"
-        else:
-            continue
-        if plan["kind"] == "py":
-            return {"errors": [], "stopped": message, "syntax_error": True}
-        errors.append(message)  # a notebook: this cell is skipped, the others run
-    watchdog.arm(plan["call_timeout"], "load")
-    try:
-        for label, code in units:
-            try:
-                exec(code, module.__dict__)
-            except SystemExit as exc:
-                stopped = f"{label}: the submission called sys.exit({exc.code!r}) while loading"
-                break
-            except KeyboardInterrupt:
-                stopped = f"{label}: KeyboardInterrupt while loading"
-                break
-            except BaseException as exc:
-                errors.append(_one_line_error(exc, label, plan["kind"]))
-    finally:
-        watchdog.disarm()
-    return {"errors": errors, "stopped": stopped, "syntax_error": False}
-
-
-# --- the calls -----------------------------------------------------------------------------
-
-def run_call(call, args, kwargs, module, wire, channel, watchdog, streams, guard, seed_fn,
-             call_timeout):
-    name = call["function"]
-    fn = module.__dict__.get(name)
-    if not callable(fn):
-        detail = "is not defined" if fn is None else f"is a {type(fn).__name__}, not a function"
-        channel.send({"event": "result", "id": call["id"], "status": "missing", "detail": detail})
-        return
-    channel.send({"event": "start", "id": call["id"]})
-    given_args, given_kwargs = _deepcopy(args), _deepcopy(kwargs)
-    attempts_before = len(guard.attempts)
-    header = {"event": "result", "id": call["id"]}
-    arrays = None
-    watchdog.arm(call_timeout, call["id"])
-    started = time.perf_counter()
-    try:
-        seed_fn(call["seed"])
-        try:
-            value = fn(*given_args, **given_kwargs)
-        except BaseException as exc:
-            header.update(status="raised", error=_cap(_student_traceback(exc)),
-                          exception=type(exc).__name__,
-                          limit=("memory" if isinstance(exc, MemoryError) else
-                                 "file size" if isinstance(exc, OSError) and exc.errno == errno.EFBIG
-                                 else None))
-        else:
-            try:
-                tag, arrays = wire.encode(value)
-                header.update(status="returned", value=tag)
-            except Exception as exc:  # WireError, or a hostile container's own error
-                header.update(status="unencodable",
-                              detail=f"the return value cannot be sent to the grader: {exc}")
-        header["seconds"] = time.perf_counter() - started
-        try:  # the grader compares them with the inputs it sent: changed in place?
-            header["after"], arrays = wire.encode([list(given_args), given_kwargs], arrays)
-        except Exception as exc:
-            header["after_error"] = str(exc)[:200]
-        header["blocked_imports"] = guard.attempts[attempts_before:]
-        for stream in streams:
-            stream.flush()
-    finally:
-        watchdog.disarm()
-    channel.send(header, arrays)
-
-
 def read_plan(fd: int = 0) -> tuple[dict, bytes]:
     """The plan on stdin: a JSON frame, then the inputs' npz frame (see ``wire.frame``)."""
     data = bytearray()
@@ -352,6 +220,7 @@ def main() -> None:
     wire = _load_sibling("wire")
     course_utils = _load_sibling("course_utils")
     wire.TENSOR_READER = _load_sibling("values").tensor_value  # TensorFlow results as arrays
+    student = _load_sibling("student_code")
     import numpy as np  # after the limits: the submission's NumPy is this one
 
     channel = Channel(fd, wire)
@@ -368,7 +237,7 @@ def main() -> None:
     course_utils.TEST_NAMES[:] = sorted({f"{c['function']}_test" for c in plan["calls"]})
     guard = ImportGuard(plan["blocked_modules"], course_utils)
     sys.meta_path.insert(0, guard)
-    standins = _load_sibling("standins").install(_is_student_file)  # demo-only imports succeed
+    standins = _load_sibling("standins").install(student.is_student_file)  # demo-only imports succeed
     watchdog = Watchdog(channel, stdout, stderr)
 
     module = types.ModuleType(SUBMISSION)
@@ -383,7 +252,7 @@ def main() -> None:
 
     if plan.get("quiet_load"):
         sys.stdout = sys.stderr = CappedOutput(os.open(os.devnull, os.O_WRONLY), 0, "<null>")
-    loaded = load_submission(plan, module, watchdog)
+    loaded = student.load_submission(plan, module, watchdog)
     for stream in (stdout, stderr):
         stream.flush()
     sys.stdout, sys.stderr = stdout, stderr
@@ -391,8 +260,8 @@ def main() -> None:
                   "notes": standins.notes()})
     if not loaded["syntax_error"]:  # functions defined before a sys.exit are graded
         for call, args, kwargs in calls:
-            run_call(call, args, kwargs, module, wire, channel, watchdog, (stdout, stderr),
-                     guard, seed_fn, plan["call_timeout"])
+            student.run_call(call, args, kwargs, module, wire, channel, watchdog,
+                             (stdout, stderr), guard, seed_fn, plan["call_timeout"])
     channel.send({"event": "finished", "dropped_output": stdout.dropped + stderr.dropped})
     os._exit(0)  # skip the submission's atexit handlers and non-daemon threads
 
