@@ -75,7 +75,7 @@ def _apply(rule, updated, grad, consts, work, extras=False):
         loop = _fast.kernel(rule, (*updated, grad))
         if loop is not None:
             dtype = updated[0].dtype.type                   # the constants as NumPy rounds them
-            loop(*(a.reshape(-1) for a in (*updated, grad)), tuple(map(dtype, consts)))
+            loop(*[a.reshape(-1) for a in (*updated, grad)], tuple(map(dtype, consts)))
             return None
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
 
