@@ -141,6 +141,8 @@ def check_choice(name: str, value, choices, *, expected: str | None = None):
 
 def check_convention(convention: str) -> str:
     """``convention`` if it is one of :data:`CONVENTIONS`."""
+    if type(convention) is str and convention in CONVENTIONS:    # every optimizer step: quick
+        return convention
     return check_choice("convention", convention, CONVENTIONS)
 
 

@@ -2,11 +2,13 @@
 
 ``use_engine(name, monkeypatch)`` selects the engine; for "numba" every array, however small,
 goes through the fused loops (``MIN_SIZE`` = 0) and a counter records each fused call, so a test
-can check the loops really ran. Needs numba for "numba" (fails in CI without it).
+can check the loops really ran; "numba-parallel" is numba with every array sent to the parallel
+loops (``PARALLEL_SIZE`` = 0, two threads even on one core). Needs numba for both (fails in CI
+without it).
 """
 from nnref import backend
 
-ENGINES = ("numpy", "numba")
+ENGINES = ("numpy", "numba", "numba-parallel")
 
 
 def use_engine(name, monkeypatch):
@@ -15,7 +17,7 @@ def use_engine(name, monkeypatch):
 
     monkeypatch.setattr(backend, "_chosen", None)
     used = []
-    if name == "numba":
+    if name.startswith("numba"):
         require_module("numba")
         from nnref import _fast
 
@@ -28,5 +30,8 @@ def use_engine(name, monkeypatch):
 
         monkeypatch.setattr(_fast, "MIN_SIZE", 0)
         monkeypatch.setattr(_fast, "kernel", counting)
-    backend.set_backend(name)
+        if name == "numba-parallel":
+            monkeypatch.setattr(_fast, "PARALLEL_SIZE", 0)
+            monkeypatch.setattr(_fast, "threads", lambda: 2)
+    backend.set_backend(name.split("-")[0])
     return used

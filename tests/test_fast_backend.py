@@ -194,3 +194,38 @@ def test_fused_updates_from_several_python_threads(monkeypatch):
         t.join()
     for result in results:
         np.testing.assert_array_equal(result, expected)
+
+
+def test_plain_loop_for_small_arrays_or_one_thread_parallel_loop_otherwise(monkeypatch):
+    """Both loops are compiled from the same Python function; the parallel one only pays for
+    its threads' start-up on large arrays (PARALLEL_SIZE) when numba runs several threads."""
+    require_module("numba")
+    from nnref.functional import rules
+
+    backend.set_backend("numba")
+    _adam_step()                                        # loads the kernels
+    plain, parallel = _fast._KERNELS[rules.adam_course]
+    assert parallel.__wrapped__.py_func is plain.py_func
+    assert parallel.__wrapped__.targetoptions["parallel"] and not plain.targetoptions.get("parallel")
+    arrays = [np.ones(_fast.MIN_SIZE, "float32")] * 4
+    monkeypatch.setattr(_fast, "threads", lambda: 2)
+    assert _fast.kernel(rules.adam_course, arrays) is plain
+    monkeypatch.setattr(_fast, "PARALLEL_SIZE", _fast.MIN_SIZE)
+    assert _fast.kernel(rules.adam_course, arrays) is parallel
+    monkeypatch.setattr(_fast, "threads", lambda: 1)
+    assert _fast.kernel(rules.adam_course, arrays) is plain
+
+
+def test_small_arrays_use_the_loops_once_numba_is_loaded(monkeypatch):
+    require_module("numba")
+    from nnref.functional import rules
+
+    backend.set_backend("numba")
+    small = [np.ones(10)] * 4
+    monkeypatch.setattr(_fast, "_KERNELS", None)
+    monkeypatch.setattr(_fast, "_load", lambda: pytest.fail("numba loaded for a small array"))
+    assert _fast.kernel(rules.sgd, small) is None
+    monkeypatch.undo()
+    backend.set_backend("numba")
+    _adam_step()
+    assert _fast.kernel(rules.sgd, small) is _fast._KERNELS[rules.sgd][0]

@@ -17,6 +17,7 @@ unless ``NUMBA_THREADING_LAYER`` says otherwise (see ``_load``); calls are seria
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -25,10 +26,13 @@ import warnings
 
 import numpy as np
 
-MIN_SIZE = 4096          # elements; below this NumPy's replay is as fast as a parallel launch
-# numba's "workqueue" threading layer runs one parallel loop at a time: LOCK serialises the calls
-# from several Python threads (a second concurrent launch would abort the process).
+MIN_SIZE = 4096          # elements: the first array this large loads numba (smaller ones, once
+                         # it is loaded, use the plain loops too)
+PARALLEL_SIZE = 1 << 21    # elements (2,097,152): from here on the loop is spread over the cores
+# numba's "workqueue" threading layer runs one parallel loop at a time: LOCK serialises the
+# parallel calls from several Python threads (a second concurrent launch would abort the process).
 LOCK = threading.Lock()
+THREADING_LAYER = "workqueue"
 
 
 def cache_dir() -> str:
@@ -54,33 +58,43 @@ def cache_dir() -> str:
 
 
 def _load():
+    """{rule: (plain loop, parallel loop)}, compiled or loaded from the cache folder."""
     folder = cache_dir()                         # first: without the sources, numba is not imported
     import numba
 
     if not os.environ.get("NUMBA_THREADING_LAYER"):
-        # OpenMP's waiting threads and OpenBLAS's fight for the cores whenever other processes
-        # compete for them (measured on 2 cores at load 8: 2,641 ms per SIGNS epoch with "omp",
-        # 468 with "workqueue", 706-1,179 with NumPy alone). Only if no parallel loop has run yet.
-        numba.config.THREADING_LAYER = "workqueue"
+        numba.config.THREADING_LAYER = THREADING_LAYER
     saved = numba.config.CACHE_DIR
-    numba.config.CACHE_DIR = folder              # read when each kernel is decorated
     try:
+        numba.config.CACHE_DIR = folder          # read when each function is decorated
         from nnref._fast import kernels
+        compiled = {}
+        for parallel in (False, True):           # one cache each: numba's index would mix them
+            numba.config.CACHE_DIR = os.path.join(folder, "parallel" if parallel else "plain")
+            compiled[parallel] = kernels.compile_loops(parallel)
     finally:
         numba.config.CACHE_DIR = saved
-    return kernels.KERNELS
+    return {rule: (compiled[False][rule], _locked(compiled[True][rule])) for rule in compiled[False]}
 
 
 _KERNELS = None
 
 
+def threads() -> int:
+    """The threads numba's parallel loops run on (``NUMBA_NUM_THREADS``, ``numba.set_num_threads``)."""
+    import numba
+
+    return numba.get_num_threads()
+
+
 def kernel(rule, arrays):
     """The compiled loop for ``rule`` over ``arrays`` (updated, then read), or None when they do
-    not suit it: fewer than MIN_SIZE elements, shapes or dtypes that differ, a dtype other than
-    float32/float64, or a layout that is not C-contiguous."""
+    not suit it: shapes or dtypes that differ, a dtype other than float32/float64, a layout
+    that is not C-contiguous, or fewer than MIN_SIZE elements before numba is loaded. The loop
+    is the parallel one for PARALLEL_SIZE elements or more when numba runs several threads."""
     global _KERNELS
     first = arrays[0]
-    if first.size < MIN_SIZE or first.dtype not in (np.float32, np.float64):
+    if (_KERNELS is None and first.size < MIN_SIZE) or first.dtype not in (np.float32, np.float64):
         return None
     for a in arrays:
         if (not isinstance(a, np.ndarray) or a.shape != first.shape or a.dtype != first.dtype
@@ -100,4 +114,17 @@ def kernel(rule, arrays):
                           "everything (same results). Set NNREF_BACKEND=numpy to silence this.",
                           RuntimeWarning, stacklevel=3)
             _KERNELS = {}
-    return _KERNELS.get(rule)
+    loops = _KERNELS.get(rule)
+    if loops is None:
+        return None
+    plain, parallel = loops
+    return plain if first.size < PARALLEL_SIZE or threads() == 1 else parallel
+
+
+def _locked(loop):
+    """``loop``, called under LOCK."""
+    @functools.wraps(loop)
+    def run(*args):
+        with LOCK:
+            loop(*args)
+    return run

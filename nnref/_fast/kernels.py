@@ -1,10 +1,13 @@
-"""The optimizer rules compiled per element by numba, one parallel pass over the weights each.
+"""The optimizer rules compiled per element by numba, one pass over the weights each.
 
 Each loop below applies one rule of :mod:`nnref.functional.rules` to every element, reading the
 updated arrays, then the gradient, and writing the rule's results back in place; ``c`` is the
 tuple of constants, in the arrays' dtype. The formulas are the rules' only: these loops are just
 the iteration. They are written out one per rule because numba cannot cache (``cache=True``) a
 loop that receives its rule as an argument or from a closure (checked with numba 0.60-0.68).
+:func:`compile_loops` compiles every loop twice from the same source: as a parallel loop over the
+cores (``prange``) and as a plain loop (``prange`` is ``range`` without ``parallel=True``), which
+skips the threads' start-up and runs small arrays and single-thread runs faster.
 
 Compiled with ``fastmath=False`` (numba's default, stated here): no reassociation, no fused
 multiply-add, IEEE results as NumPy's; ``error_model="numpy"``: x/0 gives inf or nan as in NumPy
@@ -20,7 +23,6 @@ from numba import prange
 from nnref.functional import rules
 
 _scalar = partial(numba.njit, cache=True, error_model="numpy", fastmath=False)
-_loop = partial(numba.njit, parallel=True, cache=True, error_model="numpy", fastmath=False)
 
 _sgd = _scalar(rules.sgd)
 _momentum_course = _scalar(rules.momentum_course)
@@ -37,84 +39,81 @@ _adam_course = _scalar(rules.adam_course)
 _adam_keras = _scalar(rules.adam_keras)
 
 
-@_loop
 def sgd(w, g, c):
     for i in prange(w.size):
         (w[i],) = _sgd(w[i], g[i], *c)
 
 
-@_loop
 def momentum_course(w, v, g, c):
     for i in prange(w.size):
         w[i], v[i] = _momentum_course(w[i], v[i], g[i], *c)
 
 
-@_loop
 def nesterov_course(w, v, g, c):
     for i in prange(w.size):
         w[i], v[i] = _nesterov_course(w[i], v[i], g[i], *c)
 
 
-@_loop
 def momentum_keras(w, v, g, c):
     for i in prange(w.size):
         w[i], v[i] = _momentum_keras(w[i], v[i], g[i], *c)
 
 
-@_loop
 def nesterov_keras(w, v, g, c):
     for i in prange(w.size):
         w[i], v[i] = _nesterov_keras(w[i], v[i], g[i], *c)
 
 
-@_loop
 def rmsprop_course(w, s, g, c):
     for i in prange(w.size):
         w[i], s[i] = _rmsprop_course(w[i], s[i], g[i], *c)
 
 
-@_loop
 def rmsprop_keras(w, s, g, c):
     for i in prange(w.size):
         w[i], s[i] = _rmsprop_keras(w[i], s[i], g[i], *c)
 
 
-@_loop
 def adagrad_course(w, a, g, c):
     for i in prange(w.size):
         w[i], a[i] = _adagrad_course(w[i], a[i], g[i], *c)
 
 
-@_loop
 def adagrad_keras(w, a, g, c):
     for i in prange(w.size):
         w[i], a[i] = _adagrad_keras(w[i], a[i], g[i], *c)
 
 
-@_loop
 def adadelta_course(w, a, d, g, c):
     for i in prange(w.size):
         w[i], a[i], d[i] = _adadelta_course(w[i], a[i], d[i], g[i], *c)
 
 
-@_loop
 def adadelta_keras(w, a, d, g, c):
     for i in prange(w.size):
         w[i], a[i], d[i] = _adadelta_keras(w[i], a[i], d[i], g[i], *c)
 
 
-@_loop
 def adam_course(w, m, v, g, c):
     for i in prange(w.size):
         w[i], m[i], v[i], _, _ = _adam_course(w[i], m[i], v[i], g[i], *c)
 
 
-@_loop
 def adam_keras(w, m, v, g, c):
     for i in prange(w.size):
         w[i], m[i], v[i] = _adam_keras(w[i], m[i], v[i], g[i], *c)
 
 
-# rule -> its loop
-KERNELS = {getattr(rules, name): loop for name, loop in list(globals().items())
-           if callable(getattr(loop, "py_func", None)) and not name.startswith("_")}
+# rule -> its loop (plain Python until compiled)
+LOOPS = {getattr(rules, name): loop for name, loop in list(globals().items())
+         if getattr(rules, name, None) is not None and not name.startswith("_")
+         and callable(loop) and loop.__module__ == __name__}
+
+
+def compile_loops(parallel: bool) -> dict:
+    """{rule: its loop compiled by numba}, spread over the cores if ``parallel``, releasing the
+    GIL while it runs (another thread, e.g. the batch prefetcher, goes on). numba caches
+    what it compiles in ``numba.config.CACHE_DIR`` as it is when this runs."""
+    jit = partial(numba.njit, parallel=parallel, nogil=True, cache=True, error_model="numpy",
+                  fastmath=False)
+    return {rule: jit(loop) for rule, loop in LOOPS.items()}

@@ -71,13 +71,11 @@ def _apply(rule, updated, grad, consts, work, extras=False):
     (Python numbers or NumPy scalars, which NumPy rounds to the arrays' dtype): one fused loop
     when the backend is numba and the arrays suit it, else NumPy. Returns the rule's extras as
     new arrays if ``extras``."""
-    if (not extras and updated[0].size >= _fast.MIN_SIZE
-            and backend.get_backend() == "numba"):
+    if not extras and backend.get_backend() == "numba":
         loop = _fast.kernel(rule, (*updated, grad))
         if loop is not None:
             dtype = updated[0].dtype.type                   # the constants as NumPy rounds them
-            with _fast.LOCK:
-                loop(*(a.reshape(-1) for a in (*updated, grad)), tuple(map(dtype, consts)))
+            loop(*[a.reshape(-1) for a in (*updated, grad)], tuple(map(dtype, consts)))
             return None
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
 

@@ -27,6 +27,7 @@ def train(opt, params, grads):
 
 @pytest.fixture(autouse=True, params=ENGINES)
 def engine(request, monkeypatch):
-    """Runs every test of a module that imports it with both engines: NumPy, and numba's fused
-    loops (nnref[fast]); gives the engine's name and, for "numba", the fused loops used."""
+    """Runs every test of a module that imports it with each engine: NumPy, and numba's fused
+    loops (nnref[fast]), plain and parallel; gives the engine's name and, for numba, the fused
+    loops used."""
     return request.param, use_engine(request.param, monkeypatch)
