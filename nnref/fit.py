@@ -4,8 +4,6 @@ from __future__ import annotations
 import math
 import warnings
 
-import numpy as np
-
 from nnref._checks import check_bool, check_callable, check_int, check_type
 from nnref.callbacks import CallbackList, History
 from nnref.data import num_batches
