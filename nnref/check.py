@@ -132,7 +132,7 @@ def _run(function, spec, fspec) -> CheckResult:
 
     import numpy as np
 
-    from nnref.grading.child.wire import changed_paths
+    from nnref.grading.changes import changed_paths
     from nnref.grading.compare import compare
     from nnref.grading.diagnose import NOT_RETURNED, CaseValues, diagnose
     from nnref.grading.answer_key import answer_key

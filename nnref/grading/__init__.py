@@ -8,12 +8,13 @@
 Modules: ``spec`` (what a graded function is), ``assignments/`` (one spec per course module),
 ``loading`` (.py / .ipynb), ``sandbox`` (running a submission's calls), ``isolation``
 (bubblewrap's command line and file view), ``slots`` and ``cgroups`` (a uid and a cgroup per
-sandbox),
-``helper_files`` (the assignment's own course helpers), ``process``, ``process_output`` and
-``channel`` (one sandbox process, its output and exit, its messages), ``outcomes`` (limits and
-results of a run), ``child/`` (what runs inside it), ``answer_key`` (the course's results),
-``compare`` (return values against the answer key), ``grader`` (one submission), ``batch`` (a
-folder, in parallel), ``results`` (results.json, table, CSV), ``cli``.
+sandbox), ``helper_files`` (the assignment's own course helpers), ``process``,
+``process_output`` and ``channel`` (one sandbox process, its output and exit, its messages),
+``outcomes`` (limits and results of a run), ``child/`` (what runs inside it: the runner, the
+student's code, the values' ``wire`` and its ``frames``), ``changes`` (what a call changed in its
+arguments), ``answer_key`` (the course's results), ``compare`` (return values against the answer
+key), ``grader`` (one submission), ``batch`` (a folder, in parallel), ``results``
+(results.json, table, CSV), ``cli``.
 
 The names below are imported on first use, so that ``nnref grade --help`` stays fast.
 """

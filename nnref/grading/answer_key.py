@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nnref.grading.child.wire import changed_paths, nbytes
+from nnref.grading.changes import changed_paths
+from nnref.grading.child.wire import nbytes
 from nnref.grading.sandbox import Call
 from nnref.grading.spec import AssignmentSpec, Case
 

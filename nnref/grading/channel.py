@@ -16,7 +16,7 @@ import json
 import math
 import time
 
-from nnref.grading.child import wire
+from nnref.grading.child import frames, wire
 
 MAX_HEADER = 1 << 20      # one JSON message
 MAX_TOTAL = 256 << 20     # everything one process may send
@@ -138,8 +138,8 @@ def decode_result(header: dict, npz: bytes | None, max_bytes: int):
     """``(value, after, problem)``: the returned value and the inputs after the call, decoded;
     ``problem`` says what could not be read."""
     try:
-        arrays = wire.arrays_from_bytes(npz, max_bytes) if npz is not None else {}
-    except wire.WireError as exc:
+        arrays = frames.arrays_from_bytes(npz, max_bytes) if npz is not None else {}
+    except frames.FrameError as exc:
         return None, None, f"the result could not be read: {text(str(exc))}"
     value = after = None
     try:

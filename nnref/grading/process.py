@@ -9,7 +9,8 @@ import subprocess
 import time
 
 from nnref.grading import channel, isolation
-from nnref.grading.child import wire
+from nnref.grading.changes import changed_paths
+from nnref.grading.child import frames, wire
 from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
                                     result_allowance)
 from nnref.grading.cgroups import Cgroup
@@ -103,7 +104,7 @@ class SandboxProcess:
                 "TF_CPP_MIN_LOG_LEVEL": "2"}
 
     def _read(self, proc, fd, run: SandboxRun) -> None:
-        reader = wire.FrameReader(wire.MAX_BYTES + (1 << 20))
+        reader = frames.FrameReader(wire.MAX_BYTES + (1 << 20))
         eof = False
         next_check = 0.0
         while True:
@@ -207,8 +208,8 @@ class SandboxProcess:
             outcome.value = value
         if after is not None:
             try:
-                outcome.changed = (wire.changed_paths(tuple(call.args), tuple(after[0]))
-                                   + wire.changed_paths(dict(call.kwargs), after[1]))
+                outcome.changed = (changed_paths(tuple(call.args), tuple(after[0]))
+                                   + changed_paths(dict(call.kwargs), after[1]))
             except Exception:  # a forged structure the comparison cannot walk
                 outcome.changed = [()]
         if header.get("limit") == "memory":

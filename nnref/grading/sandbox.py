@@ -10,7 +10,7 @@ gone with its namespaces.
 
 The plan (the submission's source, the calls and their inputs) is written by the grader into
 an anonymous memory file passed as the runner's stdin before it starts; results come back
-through a pipe as JSON + ``.npz`` messages (``child/wire.py``), checked by
+through a pipe as JSON + ``.npz`` messages (``child/wire.py``, ``child/frames.py``), checked by
 :mod:`nnref.grading.channel`: nothing the submission sends is unpickled, executed or trusted.
 If a call crashes or times out, the remaining cases of that function are skipped and a fresh
 process (with a fresh plan) runs the other functions.
@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from nnref.grading import isolation
-from nnref.grading.child import wire
+from nnref.grading.child import frames, wire
 from nnref.grading.helper_files import helper_source
 from nnref.grading.outcomes import (LIMIT_NOTES, Call, CallOutcome, Limits, SandboxRun,
                                     SandboxUnavailable, Setup)
@@ -37,7 +37,7 @@ from nnref.grading.process_output import output_file, read_capped
 __all__ = ["Call", "CallOutcome", "Limits", "SandboxRun", "SandboxUnavailable", "run_submission"]
 
 CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child")
-CHILD_FILES = ("runner.py", "wire.py", "values.py", "standins.py", "student_code.py")  # the runner and its siblings, bound as they are
+CHILD_FILES = ("runner.py", "frames.py", "wire.py", "values.py", "standins.py", "student_code.py")  # the runner and its siblings, bound as they are
 COURSE_FILES = ("course_utils.py",)     # course helpers: only this assignment's code is kept
 BLOCKED_MODULES = isolation.BLOCKED_PACKAGES
 
@@ -143,4 +143,4 @@ def _plan(submission, calls, setup: Setup, quiet_load) -> bytes:
                    # exact count, so that where there is a cgroup, it is the one hit (and named)
                    "max_processes": int(limits.max_processes) + 16 if os.geteuid() == 0 else 0},
     }
-    return wire.frame(json.dumps(plan).encode("utf-8")) + wire.frame(wire.arrays_to_bytes(arrays))
+    return frames.frame(json.dumps(plan).encode("utf-8")) + frames.frame(frames.arrays_to_bytes(arrays))

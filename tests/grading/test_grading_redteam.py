@@ -14,6 +14,7 @@ import resource
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from grading_helpers import ROOT
@@ -55,7 +56,7 @@ def _deflated(arrays):  # the runner's archive, deflated: 64 MB of zeros travel 
                 np.lib.format.write_array(f, np.asarray(value), allow_pickle=False)
     return buffer.getvalue()
 
-sys.modules["_grader_wire"].arrays_to_bytes = _deflated
+sys.modules["_grader_frames"].arrays_to_bytes = _deflated
 _BIG = np.zeros(63_000_000 // 8)
 
 def basic_sigmoid(x):
@@ -237,7 +238,7 @@ def _entries(arrays):  # an "archive" of a million empty members: only a central
     end = struct.pack("<4s4H2LH", b"PK\\x05\\x06", 0, 0, 0xFFFF, 0xFFFF, len(directory), 0, 0)
     return directory + end
 
-sys.modules["_grader_wire"].arrays_to_bytes = _entries
+sys.modules["_grader_frames"].arrays_to_bytes = _entries
 import numpy as np
 
 def basic_sigmoid(x):
@@ -266,6 +267,24 @@ def _grader_growth_mib(path) -> float:
 def test_the_childs_archives_do_not_grow_the_grader_without_bound(tmp_path, attack):
     grown_mib = _grader_growth_mib(write(tmp_path, attack))
     assert grown_mib < 300, f"the grader grew by {grown_mib:.0f} MiB"
+
+
+def test_the_archive_attacks_replace_what_the_runner_sends_with():
+    """The two attacks above only test something if the runner's messages really go through
+    the function they replace: ``_grader_frames.arrays_to_bytes``, looked up at each message."""
+    from nnref.grading.child import runner
+
+    try:
+        frames = runner._load_sibling("frames")
+        assert sys.modules["_grader_frames"] is frames
+        sent = []
+        frames.arrays_to_bytes = lambda arrays: sent.append(arrays) or b""
+        frames.message({"event": "result"}, {"a0": np.ones(1)})
+        assert sent and list(sent[0]) == ["a0"]
+    finally:
+        sys.modules.pop("_grader_frames", None)
+    for attack in (DEFLATED_RESULTS, CENTRAL_DIRECTORY_BOMB):
+        assert 'sys.modules["_grader_frames"].arrays_to_bytes = ' in attack
 
 
 def test_a_notebook_of_a_million_empty_outputs_does_not_exhaust_the_grader(tmp_path):

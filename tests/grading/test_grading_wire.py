@@ -1,4 +1,5 @@
-"""The plain-data wire between the sandbox and the grader (JSON tags + npz, no pickle)."""
+"""The plain-data wire between the sandbox and the grader (JSON tags + npz, no pickle), its
+frames, and the check of what a call changed."""
 from __future__ import annotations
 
 import io
@@ -11,14 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from nnref.grading.child import wire
+from nnref.grading.changes import changed_paths
+from nnref.grading.child import frames, wire
 
 
 def roundtrip(value):
     tag, arrays = wire.encode(value)
     tag = json.loads(json.dumps(tag, allow_nan=False))  # what crosses the pipe
-    data = wire.arrays_to_bytes(arrays)
-    return wire.decode(tag, wire.arrays_from_bytes(data, 1 << 30))
+    data = frames.arrays_to_bytes(arrays)
+    return wire.decode(tag, frames.arrays_from_bytes(data, 1 << 30))
 
 
 def test_course_structures_roundtrip_with_their_types():
@@ -97,40 +99,40 @@ def test_archives_that_unpack_too_large_are_refused_before_reading():
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a0.npy", b"\0" * (1 << 20))  # 1 MiB, compresses to about 1 KiB
     assert len(buffer.getvalue()) < 10_000
-    with pytest.raises(wire.WireError, match="unpack to"):
-        wire.arrays_from_bytes(buffer.getvalue(), max_bytes=1 << 16)
-    with pytest.raises(wire.WireError, match="not an npz"):
-        wire.arrays_from_bytes(b"garbage", max_bytes=1 << 16)
+    with pytest.raises(frames.FrameError, match="unpack to"):
+        frames.arrays_from_bytes(buffer.getvalue(), max_bytes=1 << 16)
+    with pytest.raises(frames.FrameError, match="not an npz"):
+        frames.arrays_from_bytes(b"garbage", max_bytes=1 << 16)
 
 
 def test_pickled_arrays_are_refused():
     buffer = io.BytesIO()
     np.savez(buffer, a0=np.array([{"x": 1}], dtype=object))
-    with pytest.raises(wire.WireError, match="unreadable"):
-        wire.arrays_from_bytes(buffer.getvalue(), max_bytes=1 << 20)
+    with pytest.raises(frames.FrameError, match="unreadable"):
+        frames.arrays_from_bytes(buffer.getvalue(), max_bytes=1 << 20)
 
 
 def test_frame_reader_splits_messages_across_reads_and_stops_at_a_bad_length():
-    data = wire.message({"event": "a"}) + wire.message({"event": "b"}, {"a0": np.ones(3)})
-    reader = wire.FrameReader(max_frame=1 << 20)
-    frames = []
+    data = frames.message({"event": "a"}) + frames.message({"event": "b"}, {"a0": np.ones(3)})
+    reader = frames.FrameReader(max_frame=1 << 20)
+    received = []
     for i in range(0, len(data), 7):  # arbitrary chunking, as pipe reads come
-        frames += reader.feed(data[i:i + 7])
-    assert [json.loads(f)["event"] for f in frames[:2]] == ["a", "b"]
-    assert len(frames) == 3 and reader.error is None
-    reader = wire.FrameReader(max_frame=100)
-    frames = reader.feed(wire.frame(b"{}") + b"\xff\xff\xff\xff" + wire.frame(b"{}"))
-    assert frames == [b"{}"]  # the good frame before the bad length is kept
+        received += reader.feed(data[i:i + 7])
+    assert [json.loads(f)["event"] for f in received[:2]] == ["a", "b"]
+    assert len(received) == 3 and reader.error is None
+    reader = frames.FrameReader(max_frame=100)
+    received = reader.feed(frames.frame(b"{}") + b"\xff\xff\xff\xff" + frames.frame(b"{}"))
+    assert received == [b"{}"]  # the good frame before the bad length is kept
     assert "exceeds the limit" in reader.error
 
 
 def test_changed_paths_names_what_a_call_changed():
     before = ({"W1": np.ones((2, 2)), "b1": np.zeros(2)}, [1.0, np.ones(3)], 0.5)
     after = ({"W1": np.ones((2, 2)) * 2, "b1": np.zeros(2)}, [1.0, np.ones(3)], 0.5)
-    assert wire.changed_paths(before, after) == [(0, "W1")]
-    assert wire.changed_paths({"a": 1}, {"a": 1, "b": 2}) == [()]
-    assert wire.changed_paths([np.array([np.nan])], [np.array([np.nan])]) == []
-    assert wire.changed_paths([np.ones(2, np.float32)], [np.ones(2)]) == [(0,)]  # dtype changed
+    assert changed_paths(before, after) == [(0, "W1")]
+    assert changed_paths({"a": 1}, {"a": 1, "b": 2}) == [()]
+    assert changed_paths([np.array([np.nan])], [np.array([np.nan])]) == []
+    assert changed_paths([np.ones(2, np.float32)], [np.ones(2)]) == [(0,)]  # dtype changed
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,7 +5,7 @@ Run by the grader as ``python -I -S runner.py FD`` inside the sandbox (see
 read-only view of the file system and a private ``/tmp`` as working folder. The plan (what to
 run, and the inputs) arrives on stdin, written by the grader before this program starts, read
 once and never again; every result goes back through the pipe ``FD`` as framed messages (see
-``wire.py``):
+``frames.py``; the values inside are ``wire.py``'s):
 
     {"event": "ready"}                                          limits set
     {"event": "loaded", "errors": [...], "stopped": str|null}    the submission was executed
@@ -56,13 +56,13 @@ def _load_sibling(name: str):
 # --- channel to the grader -----------------------------------------------------------------
 
 class Channel:
-    def __init__(self, fd: int, wire):
+    def __init__(self, fd: int, frames):
         self.fd = fd
-        self.wire = wire
+        self.frames = frames
         self.lock = threading.Lock()
 
     def send(self, header: dict, arrays=None) -> None:
-        data = self.wire.message(header, arrays)
+        data = self.frames.message(header, arrays)
         with self.lock:
             view = memoryview(data)
             while view:
@@ -201,7 +201,7 @@ class Watchdog:
 
 
 def read_plan(fd: int = 0) -> tuple[dict, bytes]:
-    """The plan on stdin: a JSON frame, then the inputs' npz frame (see ``wire.frame``)."""
+    """The plan on stdin: a JSON frame, then the inputs' npz frame (see ``frames.frame``)."""
     data = bytearray()
     while chunk := os.read(fd, 1 << 20):
         data += chunk
@@ -217,16 +217,17 @@ def main() -> None:
     sys.path[:] = plan["sys_path"]  # the standard library and the assignment's packages
     set_limits(plan["limits"])
 
+    frames = _load_sibling("frames")
     wire = _load_sibling("wire")
     course_utils = _load_sibling("course_utils")
     wire.TENSOR_READER = _load_sibling("values").tensor_value  # TensorFlow results as arrays
     student = _load_sibling("student_code")
     import numpy as np  # after the limits: the submission's NumPy is this one
 
-    channel = Channel(fd, wire)
+    channel = Channel(fd, frames)
     channel.send({"event": "ready"})
 
-    inputs = wire.decode(plan["inputs"], wire.arrays_from_bytes(npz, max_bytes=1 << 34))
+    inputs = wire.decode(plan["inputs"], frames.arrays_from_bytes(npz, max_bytes=1 << 34))
     del npz
     calls = [(call, args, kwargs) for call, (args, kwargs) in zip(plan["calls"], inputs)]
     seed_fn = np.random.seed  # bound before the submission can replace it

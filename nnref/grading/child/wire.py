@@ -17,15 +17,13 @@ An ``unsupported`` tag decodes to an :class:`Unsupported` record, so the grader 
 "returned a Foo object" instead of failing to read the result. Arrays of object, string or
 structured dtype are unsupported too.
 
+The bytes around the tags and arrays (npz archives, frames) are ``frames.py``'s.
+
 This module runs inside the sandbox: it imports only the standard library and NumPy.
 """
 from __future__ import annotations
 
-import io
-import json
 import math
-import struct
-import zipfile
 
 import numpy as np
 
@@ -34,7 +32,6 @@ MAX_ITEMS = 100_000     # containers and scalars in one value
 MAX_REPR = 200          # characters kept of an unsupported object's repr
 MAX_BYTES = 64 << 20    # all the arrays of one message (the course's values are far smaller)
 _NUMERIC_KINDS = "biufc"
-_array_equal = np.array_equal  # bound now: a submission that replaces NumPy's cannot fool checks
 
 
 class Unsupported:
@@ -235,15 +232,6 @@ def decode(tag, arrays) -> object:
     return dec(tag, 0)
 
 
-# --- archives and frames -------------------------------------------------------------------
-
-def arrays_to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """The ``.npz`` bytes of ``arrays`` (uncompressed, no pickle)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
-
-
 def nbytes(value) -> int:
     """Bytes of the arrays in ``value`` (nested tuples, lists, dicts), 8 for any other item."""
     if isinstance(value, (np.ndarray, np.generic)):
@@ -253,123 +241,3 @@ def nbytes(value) -> int:
     if isinstance(value, (tuple, list)):
         return 8 + sum(nbytes(v) for v in value)
     return 8
-
-
-_END = struct.Struct("<4s4H2LH")  # a zip archive's end-of-central-directory record
-_ENTRY_BYTES = 64                 # a member's central-directory entry, with a name like "a12"
-
-
-def _check_directory(data: bytes) -> None:
-    """Refuse an archive whose central directory could list more than ``MAX_ITEMS`` members,
-    before ``zipfile`` builds an object for each of them (a forged one lists millions)."""
-    at = data.rfind(b"PK\x05\x06", max(0, len(data) - (1 << 16) - _END.size))
-    if at < 0 or at + _END.size > len(data):
-        raise WireError("not an npz archive: no end-of-central-directory record")
-    if data[max(0, at - 20):at - 16] == b"PK\x06\x07":  # only archives past 4 GiB need one
-        raise WireError("not an npz archive of this grader: it has a ZIP64 end record")
-    directory = _END.unpack_from(data, at)[5]
-    if directory > MAX_ITEMS * _ENTRY_BYTES:
-        raise WireError(f"the archive's directory of {directory} bytes lists more than "
-                        f"{MAX_ITEMS} arrays")
-
-
-def arrays_from_bytes(data: bytes, max_bytes: int) -> dict[str, np.ndarray]:
-    """Read ``.npz`` bytes with ``allow_pickle=False``, refusing archives that would unpack
-    to more than ``max_bytes`` or list more than ``MAX_ITEMS`` members (a forged archive must
-    not exhaust the grader's memory)."""
-    _check_directory(data)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise WireError(f"not an npz archive: {exc}") from None
-    if total > max_bytes:
-        raise WireError(f"arrays unpack to {total} bytes, more than the limit of {max_bytes}")
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except Exception as exc:  # np.load raises ValueError, OSError, zipfile errors...
-        raise WireError(f"unreadable npz archive: {type(exc).__name__}: {exc}") from None
-
-
-_LENGTH = struct.Struct(">I")  # a frame: 4-byte big-endian length, then the payload
-
-
-def frame(payload: bytes) -> bytes:
-    return _LENGTH.pack(len(payload)) + payload
-
-
-def message(header: dict, arrays: dict[str, np.ndarray] | None = None) -> bytes:
-    """One protocol message: a JSON header frame, then an npz frame if there are arrays."""
-    header = dict(header, npz=bool(arrays))
-    out = frame(json.dumps(header, allow_nan=False).encode("utf-8"))
-    if arrays:
-        out += frame(arrays_to_bytes(arrays))
-    return out
-
-
-class FrameReader:
-    """Splits a byte stream into frames; a frame longer than ``max_frame`` is an error.
-
-    ``feed`` returns the complete frames received so far; after a bad length it stops and
-    sets ``error`` (the frames before it are still returned).
-    """
-
-    def __init__(self, max_frame: int):
-        self.max_frame = max_frame
-        self.error: str | None = None
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> list[bytes]:
-        if self.error:
-            return []
-        self._buffer += data
-        frames = []
-        while len(self._buffer) >= _LENGTH.size:
-            (size,) = _LENGTH.unpack_from(self._buffer)
-            if size > self.max_frame:
-                self.error = f"a message of {size} bytes exceeds the limit of {self.max_frame}"
-                break
-            if len(self._buffer) < _LENGTH.size + size:
-                break
-            frames.append(bytes(self._buffer[_LENGTH.size:_LENGTH.size + size]))
-            del self._buffer[:_LENGTH.size + size]
-        return frames
-
-
-# --- mutation check ------------------------------------------------------------------------
-
-def changed_paths(before, after, path=()) -> list[tuple]:
-    """Where ``after`` differs from ``before`` (a deep copy taken before a call).
-
-    Returns key paths such as ``((0, "W1"),)``: the first element is the argument's position
-    (or keyword name), the rest are dict keys and sequence indices. Used on both sides of the
-    sandbox, so the grader can compare what a submission changed with what the course's own
-    function changes.
-    """
-    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
-        same = (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)
-                and before.shape == after.shape and before.dtype == after.dtype
-                and _array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
-        return [] if same else [path]
-    if isinstance(before, dict) and isinstance(after, dict):
-        if list(before) != list(after):
-            return [path]
-        found = []
-        for key in before:
-            found += changed_paths(before[key], after[key], path + (key,))
-        return found
-    if isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
-        if type(before) is not type(after) or len(before) != len(after):
-            return [path]
-        found = []
-        for i, (b, a) in enumerate(zip(before, after)):
-            found += changed_paths(b, a, path + (i,))
-        return found
-    if type(before) is not type(after):
-        return [path]
-    try:
-        same = bool(before == after) or (before != before and after != after)  # NaN == NaN here
-    except Exception:
-        same = False
-    return [] if same else [path]
