@@ -106,19 +106,6 @@ def _predict(predict, x, batch_size):
     return run
 
 
-def _without_prefetch(run):
-    """``run`` with fit's batch prefetching off (it uses a core the BLAS threads leave free)."""
-    from nnref import prefetch
-
-    def plain(r):
-        saved, prefetch.spare_core = prefetch.spare_core, lambda: False
-        try:
-            return run(r)
-        finally:
-            prefetch.spare_core = saved
-    return plain
-
-
 def _on(engine, run):
     """``run`` with nnref's backend set to ``engine`` first (contenders interleave)."""
     from nnref import backend
@@ -132,7 +119,7 @@ def _on(engine, run):
 def nnref_contenders(threads: int | None = None) -> dict[str, dict]:
     """{"epoch": {name: f(round) -> seconds}, "predict": {...}, "info": {}} for nnref and the
     bounds (``threads`` is set by the runner through the environment)."""
-    from nnref import backend, prefetch
+    from nnref import backend
 
     default = backend.get_backend()
     xs, y = workload.load_signs(*DTYPES)
@@ -153,15 +140,12 @@ def nnref_contenders(threads: int | None = None) -> dict[str, dict]:
                 epoch[f"adam_{dtype}_numpy"] = _on("numpy", _adam_epoch(model, steps))
             for b in PREDICT_BATCHES:
                 predict[f"nnref_{dtype}_batch{b or 'all'}"] = _predict(model.predict, xs[dtype], b)
-    epoch["nnref_float32_plain_noprefetch"] = _without_prefetch(
-        _nnref_epoch(lambda: workload.nnref_model("float32"), xs["float32"], y))
     epoch["nnref_float32_plain_late"] = _nnref_epoch(
         lambda: workload.nnref_model("float32"), xs["float32"], y, pretrain_epochs=LATE_EPOCHS)
     epoch = {name: run if name.endswith("_numpy") else _on(default, run)
              for name, run in epoch.items()}
     return {"epoch": epoch, "predict": predict,
-            "info": {"late_epochs": LATE_EPOCHS, "backend": default,
-                     "prefetch": prefetch.spare_core()}}
+            "info": {"late_epochs": LATE_EPOCHS, "backend": default}}
 
 
 def keras_contenders(threads: int | None = None) -> dict[str, dict]:
@@ -226,7 +210,7 @@ def _ratios(times: dict) -> dict:
         ratios[f"gemm_plus_adam_over_gemm_{dtype}"] = timing.ratio(with_adam, gemm)
         # The floor: the matrix products and one square root per weight and step.
         floor = [g + s for g, s in zip(gemm, times[f"sqrt_{dtype}"])]
-        for suffix in ("", "_numpy", "_noprefetch"):
+        for suffix in ("", "_numpy"):
             if f"nnref_{dtype}_plain{suffix}" in times:
                 ratios[f"nnref_{dtype}{suffix}_over_gemm_plus_sqrt"] = timing.ratio(
                     times[f"nnref_{dtype}_plain{suffix}"], floor)

@@ -85,11 +85,6 @@ def training_table(training: dict) -> str:
     engine = next((t.get("nnref", {}).get("backend") for t in training.values()), None)
     row(f"nnref float32, ms/epoch ({engine} backend)", ms("nnref_float32_plain"), _ms)
     row(f"nnref float64, ms/epoch ({engine} backend)", ms("nnref_float64_plain"), _ms)
-    prefetching = [_get(training[c], ("nnref", "prefetch")) for c in configs]
-    rows.append(["fit prefetches the next batch (a core left free by BLAS)"]
-                + [{True: "yes", False: "no"}.get(p, "–") for p in prefetching])
-    row(f"nnref float32, ms/epoch ({engine} backend, no prefetching)",
-        ms("nnref_float32_plain_noprefetch"), _ms)
     row("nnref float32, ms/epoch (numpy backend)", ms("nnref_float32_plain_numpy"), _ms)
     row("nnref float64, ms/epoch (numpy backend)", ms("nnref_float64_plain_numpy"), _ms)
     row("nnref float32 after 32 epochs (subnormal Adam state), ms/epoch",
@@ -105,8 +100,6 @@ def training_table(training: dict) -> str:
     row("one square root per weight and step alone, float64, ms/epoch", ms("sqrt_float64"), _ms)
     row("nnref float32 / (GEMM + √)", ("ratios", "nnref_float32_over_gemm_plus_sqrt"), _x)
     row("nnref float64 / (GEMM + √)", ("ratios", "nnref_float64_over_gemm_plus_sqrt"), _x)
-    row("nnref float32, no prefetching / (GEMM + √)",
-        ("ratios", "nnref_float32_noprefetch_over_gemm_plus_sqrt"), _x)
     row("numpy backend float32 / (GEMM + √)",
         ("ratios", "nnref_float32_numpy_over_gemm_plus_sqrt"), _x)
     row("numpy backend float64 / (GEMM + √)",

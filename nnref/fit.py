@@ -4,13 +4,14 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from nnref._checks import check_bool, check_callable, check_int, check_type
 from nnref.callbacks import CallbackList, History
-from nnref.data import num_batches
+from nnref.data import batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
 from nnref.callbacks import Callback, EarlyStopping
 from nnref.data import as_rng
-from nnref.prefetch import Batches
 from nnref.training import (NonFiniteLossError, _as_list, _batch_size, _check_verbose, _Means, _prepare,
                             _require_compiled, _run_evaluation, _step)
 
@@ -31,6 +32,13 @@ def _check_callbacks(callbacks, has_validation: bool) -> list:
                              f"Pass validation_data=(x_val, y_val) or monitor a training metric "
                              f"(e.g. 'loss'). Received: validation_data=None")
     return callbacks
+
+
+def _passes(x, batch_size, shuffle, rng):
+    """Endless passes over the data, each a new (seeded) order: (x_batch, row indices)."""
+    index = np.arange(len(x))
+    while True:
+        yield from make_batches(x, index, batch_size, shuffle=shuffle, seed=rng)
 
 
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -89,41 +97,37 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     cbs.on_train_begin()
     initial_epoch = model._initial_epoch or initial_epoch
     epoch_logs, batches, seen = None, None, 0
-    source = Batches(x, batch_size, shuffle, rng)
-    try:
-        for epoch in range(initial_epoch, epochs):
-            cbs.on_epoch_begin(epoch)
-            means = _Means(model)
-            if batches is None or steps_per_epoch is None:        # a new pass (Keras's EpochIterator)
-                batches, seen = source.new_pass(), 0
-            for step in range(steps_per_epoch or n_steps):
-                if seen == n_steps:                                   # the pass ran out mid-epoch
-                    warnings.warn("Your input ran out of data; interrupting the epoch. With "
-                                  f"steps_per_epoch={steps_per_epoch}, an epoch stops at the end of "
-                                  f"a pass over x ({n_steps} batches).", stacklevel=2)
-                    break
-                x_b, rows = next(batches)
-                seen += 1
-                cbs.on_train_batch_begin(step)
-                if augment is not None:
-                    x_b = augment(x_b, rng)
-                loss, out = _step(model, x_b, y[rows], None if w is None else w[rows])
-                cbs.on_train_batch_end(step, means.add(loss, y[rows], out))
-                if not math.isfinite(loss) and not model.stop_training:
-                    raise NonFiniteLossError(f"The training loss became {loss} at epoch {epoch + 1}, "
-                                             f"step {step + 1} of {n_steps}; training stopped.")
-                if model.stop_training:
-                    break
-            if seen == n_steps:
-                batches = None
-            epoch_logs = means.logs()
-            if validation_data is not None and _should_validate(epoch, validation_freq):
-                val = _run_evaluation(model, xv, yv, wv, val_batch_size, cbs, validation_steps)
-                epoch_logs.update({f"val_{k}": v for k, v in val.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
+    for epoch in range(initial_epoch, epochs):
+        cbs.on_epoch_begin(epoch)
+        means = _Means(model)
+        if batches is None or steps_per_epoch is None:        # a new pass (Keras's EpochIterator)
+            batches, seen = _passes(x, batch_size, shuffle, rng), 0
+        for step in range(steps_per_epoch or n_steps):
+            if seen == n_steps:                                   # the pass ran out mid-epoch
+                warnings.warn("Your input ran out of data; interrupting the epoch. With "
+                              f"steps_per_epoch={steps_per_epoch}, an epoch stops at the end of "
+                              f"a pass over x ({n_steps} batches).", stacklevel=2)
+                break
+            x_b, rows = next(batches)
+            seen += 1
+            cbs.on_train_batch_begin(step)
+            if augment is not None:
+                x_b = augment(x_b, rng)
+            loss, out = _step(model, x_b, y[rows], None if w is None else w[rows])
+            cbs.on_train_batch_end(step, means.add(loss, y[rows], out))
+            if not math.isfinite(loss) and not model.stop_training:
+                raise NonFiniteLossError(f"The training loss became {loss} at epoch {epoch + 1}, "
+                                         f"step {step + 1} of {n_steps}; training stopped.")
             if model.stop_training:
                 break
-    finally:
-        source.close()
+        if seen == n_steps:
+            batches = None
+        epoch_logs = means.logs()
+        if validation_data is not None and _should_validate(epoch, validation_freq):
+            val = _run_evaluation(model, xv, yv, wv, val_batch_size, cbs, validation_steps)
+            epoch_logs.update({f"val_{k}": v for k, v in val.items()})
+        cbs.on_epoch_end(epoch, epoch_logs)
+        if model.stop_training:
+            break
     cbs.on_train_end(epoch_logs)
     return model.history

@@ -112,7 +112,7 @@ LOOPS = {getattr(rules, name): loop for name, loop in list(globals().items())
 
 def compile_loops(parallel: bool) -> dict:
     """{rule: its loop compiled by numba}, spread over the cores if ``parallel``, releasing the
-    GIL while it runs (another thread, e.g. the batch prefetcher, goes on). numba caches
+    GIL while it runs (other Python threads go on meanwhile). numba caches
     what it compiles in ``numba.config.CACHE_DIR`` as it is when this runs."""
     jit = partial(numba.njit, parallel=parallel, nogil=True, cache=True, error_model="numpy",
                   fastmath=False)
