@@ -17,10 +17,11 @@ The kernels check only the convention name: the optimizer classes and the course
 validate everything else at their public edge.
 
 Each formula is a rule of :mod:`nnref.functional.rules`, written once as a function of one
-weight's numbers; the kernels here form its constants in the arrays' dtype (as NumPy forms them
-from Python numbers) and run it with one of two engines, whose results are identical bit for
-bit: NumPy over the whole arrays (:mod:`nnref.functional.replay`) or, with the ``nnref[fast]``
-extra and the "numba" backend (:mod:`nnref.backend`), one fused parallel loop
+weight's numbers; for each kernel, a ``*_rule`` function gives that rule and its constants for
+one step (the optimizer classes call it once per step for all their parameters), and
+:func:`nnref.functional.engine.run_rule` runs it with one of two engines, whose results are
+identical bit for bit: NumPy over the whole arrays (:mod:`nnref.functional.replay`) or, with the
+``nnref[fast]`` extra and the "numba" backend (:mod:`nnref.backend`), one fused loop
 (:mod:`nnref._fast`).
 
 ``work`` (keyword-only, every kernel): ``None`` or a sequence of arrays of ``param``'s shape and
@@ -46,9 +47,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref import _fast, backend
 from nnref._checks import CONVENTIONS, check_convention  # noqa: F401  (CONVENTIONS: re-exported)
-from nnref.functional import replay, rules
+from nnref.functional import rules
+from nnref.functional.engine import run_rule
 
 
 
@@ -66,20 +67,6 @@ def work_arrays(param, count):
     return tuple(np.empty_like(param) for _ in range(count))
 
 
-def _apply(rule, updated, grad, consts, work, extras=False):
-    """Run ``rule`` over ``updated`` (arrays updated in place) and ``grad`` with ``consts``
-    (Python numbers or NumPy scalars, which NumPy rounds to the arrays' dtype): one fused loop
-    when the backend is numba and the arrays suit it, else NumPy. Returns the rule's extras as
-    new arrays if ``extras``."""
-    if not extras and backend.get_backend() == "numba":
-        loop = _fast.kernel(rule, (*updated, grad))
-        if loop is not None:
-            dtype = updated[0].dtype.type                   # the constants as NumPy rounds them
-            loop(*[a.reshape(-1) for a in (*updated, grad)], tuple(map(dtype, consts)))
-            return None
-    return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)
-
-
 def ema_update(average, value, beta, *, work=None):
     """Exponentially weighted average, in place: ``average = β·average + (1 − β)·value``.
 
@@ -94,7 +81,7 @@ def ema_update(average, value, beta, *, work=None):
         work: None, or 1 array of ``average``'s shape and dtype.
     """
     beta = float(beta)
-    _apply(rules.ema, (average,), value, (beta, 1.0 - beta), work)
+    run_rule(rules.ema, (average,), value, (beta, 1.0 - beta), work)
 
 
 def sgd_update(param, grad, lr, *, work=None):
@@ -103,7 +90,13 @@ def sgd_update(param, grad, lr, *, work=None):
     Course ``update_parameters_with_gd``: ``W = W - learning_rate * dW``. Keras ``SGD`` with
     ``momentum=0`` computes the same product, ``w −= g·lr``. ``work``: 1 array.
     """
-    _apply(rules.sgd, (param,), grad, (float(lr),), work)
+    rule, consts = sgd_rule(lr)
+    run_rule(rule, (param,), grad, consts, work)
+
+
+def sgd_rule(lr):
+    """``sgd_update``'s rule and constants."""
+    return rules.sgd, (float(lr),)
 
 
 def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nesterov=False,
@@ -132,15 +125,19 @@ def momentum_update(param, grad, velocity, lr, beta, convention="course", *, nes
         nesterov: use Nesterov's look-ahead step.
         work: 2 arrays.
     """
+    rule, consts = momentum_rule(lr, beta, convention, nesterov, param.dtype)
+    run_rule(rule, (param, velocity), grad, consts, work)
+
+
+def momentum_rule(lr, beta, convention, nesterov, dtype):
+    """``momentum_update``'s rule and constants for arrays of ``dtype``."""
     check_convention(convention)
     lr, beta = float(lr), float(beta)
     if convention == "course":
         rule = rules.nesterov_course if nesterov else rules.momentum_course
-        consts = (lr, beta, 1.0 - beta)
-    else:
-        rule = rules.nesterov_keras if nesterov else rules.momentum_keras
-        consts = (lr, keras_constant(beta, param.dtype))
-    _apply(rule, (param, velocity), grad, consts, work)
+        return rule, (lr, beta, 1.0 - beta)
+    rule = rules.nesterov_keras if nesterov else rules.momentum_keras
+    return rule, (lr, keras_constant(beta, dtype))
 
 
 def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, work=None):
@@ -158,10 +155,16 @@ def rmsprop_update(param, grad, s, lr, rho, epsilon, convention="course", *, wor
 
     ``work``: 2 arrays.
     """
+    rule, consts = rmsprop_rule(lr, rho, epsilon, convention)
+    run_rule(rule, (param, s), grad, consts, work)
+
+
+def rmsprop_rule(lr, rho, epsilon, convention):
+    """``rmsprop_update``'s rule and constants."""
     check_convention(convention)
     rho = float(rho)
     rule = rules.rmsprop_course if convention == "course" else rules.rmsprop_keras
-    _apply(rule, (param, s), grad, (float(lr), rho, 1.0 - rho, float(epsilon)), work)
+    return rule, (float(lr), rho, 1.0 - rho, float(epsilon))
 
 
 def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *, work=None):
@@ -179,9 +182,15 @@ def adagrad_update(param, grad, accumulator, lr, epsilon, convention="course", *
 
     The starting value of ``accumulator`` is the caller's (Keras: float32(0.1)). ``work``: 2 arrays.
     """
+    rule, consts = adagrad_rule(lr, epsilon, convention)
+    run_rule(rule, (param, accumulator), grad, consts, work)
+
+
+def adagrad_rule(lr, epsilon, convention):
+    """``adagrad_update``'s rule and constants."""
     check_convention(convention)
     rule = rules.adagrad_course if convention == "course" else rules.adagrad_keras
-    _apply(rule, (param, accumulator), grad, (float(lr), float(epsilon)), work)
+    return rule, (float(lr), float(epsilon))
 
 
 def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
@@ -201,11 +210,16 @@ def adadelta_update(param, grad, accum_grad, accum_delta, lr, rho, epsilon,
     (Negation is exact, so where the minus sign is applied does not change a bit.)
     ``work``: 2 arrays.
     """
+    rule, consts = adadelta_rule(lr, rho, epsilon, convention)
+    run_rule(rule, (param, accum_grad, accum_delta), grad, consts, work)
+
+
+def adadelta_rule(lr, rho, epsilon, convention):
+    """``adadelta_update``'s rule and constants."""
     check_convention(convention)
     rho = float(rho)
     rule = rules.adadelta_course if convention == "course" else rules.adadelta_keras
-    _apply(rule, (param, accum_grad, accum_delta), grad,
-           (float(lr), rho, 1.0 - rho, float(epsilon)), work)
+    return rule, (float(lr), rho, 1.0 - rho, float(epsilon))
 
 
 def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="course", *,
@@ -235,17 +249,21 @@ def adam_update(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, convention="c
         course's ``update_parameters_with_adam`` returns them as ``v_corrected``/``s_corrected``);
         otherwise ``None`` (``"keras"`` never forms m̂ and v̂).
     """
+    rule, consts = adam_rule(t, lr, beta_1, beta_2, epsilon, convention, param.dtype)
+    extras = convention == "course" and work is None
+    return run_rule(rule, (param, m, v), grad, consts, work, extras=extras)
+
+
+def adam_rule(t, lr, beta_1, beta_2, epsilon, convention, dtype):
+    """``adam_update``'s rule and constants at step ``t`` for arrays of ``dtype``."""
     check_convention(convention)
     t = int(t)
     lr, beta_1, beta_2, epsilon = float(lr), float(beta_1), float(beta_2), float(epsilon)
     if convention == "course":
-        consts = (lr, beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2,
-                  1.0 - beta_1 ** t, 1.0 - beta_2 ** t, epsilon)
-        return _apply(rules.adam_course, (param, m, v), grad, consts, work, extras=work is None)
-    dtype = param.dtype.type
+        return rules.adam_course, (lr, beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2,
+                                   1.0 - beta_1 ** t, 1.0 - beta_2 ** t, epsilon)
+    dtype = np.dtype(dtype).type
     beta_1_power = keras_constant(beta_1, dtype) ** dtype(t)
     beta_2_power = keras_constant(beta_2, dtype) ** dtype(t)
     alpha = dtype(lr) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-    _apply(rules.adam_keras, (param, m, v), grad, (alpha, 1.0 - beta_1, 1.0 - beta_2, epsilon),
-           work)
-    return None
+    return rules.adam_keras, (alpha, 1.0 - beta_1, 1.0 - beta_2, epsilon)

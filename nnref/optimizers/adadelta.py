@@ -41,11 +41,11 @@ class Adadelta(Optimizer):
             ["accumulated_grad", "accumulated_delta_var"])
         self._work = [optim.work_arrays(p, 2) for p in self._params]
 
-    def update_step(self, grad, param, lr):
-        i = self._index_of(param)
-        optim.adadelta_update(param, grad, self._accumulated_grads[i],
-                              self._accumulated_deltas[i], lr, self.rho, self.epsilon,
-                              self.convention, work=self._work[i])
+    def _step_rule(self, lr, dtype):
+        return optim.adadelta_rule(lr, self.rho, self.epsilon, self.convention)
+
+    def _state(self, i):
+        return self._accumulated_grads[i], self._accumulated_deltas[i]
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -44,10 +44,11 @@ class Adagrad(Optimizer):
         (self._accumulators,) = self.add_slots(["accumulator"], start)
         self._work = [optim.work_arrays(p, 2) for p in self._params]
 
-    def update_step(self, grad, param, lr):
-        i = self._index_of(param)
-        optim.adagrad_update(param, grad, self._accumulators[i], lr, self.epsilon, self.convention,
-                             work=self._work[i])
+    def _step_rule(self, lr, dtype):
+        return optim.adagrad_rule(lr, self.epsilon, self.convention)
+
+    def _state(self, i):
+        return (self._accumulators[i],)
 
     def get_config(self):
         return {**super().get_config(),

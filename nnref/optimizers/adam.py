@@ -38,11 +38,12 @@ class Adam(Optimizer):
         self._momentums, self._velocities = self.add_slots(["momentum", "velocity"])
         self._work = [optim.work_arrays(p, 2) for p in self._params]
 
-    def update_step(self, grad, param, lr):
-        i = self._index_of(param)
-        optim.adam_update(param, grad, self._momentums[i], self._velocities[i],
-                          self.iterations + 1, lr, self.beta_1, self.beta_2, self.epsilon,
-                          self.convention, work=self._work[i])
+    def _step_rule(self, lr, dtype):
+        return optim.adam_rule(self.iterations + 1, lr, self.beta_1, self.beta_2, self.epsilon,
+                               self.convention, dtype)
+
+    def _state(self, i):
+        return self._momentums[i], self._velocities[i]
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

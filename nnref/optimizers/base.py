@@ -2,9 +2,12 @@
 
 A subclass is small (Keras 3 style): ``__init__`` validates and stores its hyperparameters,
 ``build(params)`` creates the zeroed per-parameter state with :meth:`Optimizer.add_slots`, and
-``update_step(grad, param, lr)`` is the algorithm: one call to a kernel of
-:mod:`nnref.functional.optim`. ``build`` also makes each parameter's scratch arrays for that
-kernel (its ``work=``), so a step allocates nothing; they are not state (not in ``variables``).
+the algorithm is a rule of :mod:`nnref.functional.rules`: ``_step_rule(lr, dtype)`` gives it and
+its constants for the step (from a ``*_rule`` function of :mod:`nnref.functional.optim`), and
+``_state(i)`` the state arrays of parameter ``i`` it updates. ``build`` also makes each
+parameter's scratch arrays for NumPy's engine (``_work``), so a step allocates nothing; they are
+not state (not in ``variables``). A subclass may instead override ``update_step(grad, param,
+lr)``, Keras's hook, to run any algorithm per parameter.
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import numbers
 
 import numpy as np
 
+from nnref import backend
 from nnref._checks import CONVENTIONS
 from nnref._checks import check_choice as _check_choice, check_int as _check_int, check_real as _check_real
 from nnref._checks import check_type as _check_type
+from nnref.functional import engine
 from nnref.schedules import LearningRateSchedule, deserialize, serialize
 
 
@@ -32,7 +37,8 @@ class Optimizer:
        must write into the existing arrays (``param[...] = new``);
     3. evaluates the learning rate at the current ``iterations`` (a schedule gives
        ``schedule(iterations)``, as Keras evaluates it before counting the step);
-    4. calls ``update_step(grad, param, lr)`` for each pair, then adds 1 to ``iterations``.
+    4. updates each pair as ``update_step(grad, param, lr)`` does (the step's rule and constants
+       formed once), then adds 1 to ``iterations``.
 
     Args:
         learning_rate: a finite float > 0, or a :class:`~nnref.schedules.LearningRateSchedule`
@@ -183,14 +189,46 @@ class Optimizer:
                     f"optimizer was built for {len(self._params)} other arrays. Pass the same "
                     "array objects every step, or create a new optimizer.")
         lr = self.learning_rate
-        for grad, param in pairs:
-            self.update_step(grad, param, lr)
+        if type(self).update_step is Optimizer.update_step:
+            self._update_all(pairs, lr)
+        else:                                       # a subclass's own algorithm
+            for grad, param in pairs:
+                self.update_step(grad, param, lr)
         self._iterations += 1
         return self._iterations
 
     def update_step(self, grad, param, lr):
-        """The algorithm: update ``param`` (and its state) in place with learning rate ``lr``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update_step")
+        """The algorithm for one parameter: update ``param`` (and its state) in place with
+        learning rate ``lr``: the step's rule over the parameter, its state and ``grad``."""
+        i = self._index_of(param)
+        rule, consts = self._step_rule(lr, param.dtype)
+        engine.run_rule(rule, (param, *self._state(i)), grad, consts, self._work[i])
+
+    def _update_all(self, pairs, lr):
+        """``update_step`` for every pair, with the rule and its constants (the same for every
+        parameter of a dtype) formed once per dtype: a step's work per parameter is then the
+        compiled loop's call alone (numba backend) or NumPy's passes."""
+        fused = backend.get_backend() == "numba"
+        steps = {}
+        for grad, param in pairs:
+            step = steps.get(param.dtype)
+            if step is None:
+                rule, consts = self._step_rule(lr, param.dtype)
+                step = steps[param.dtype] = rule, consts, engine.typed(consts, param.dtype)
+            rule, consts, typed = step
+            i = self._index_of(param)
+            updated = (param, *self._state(i))
+            if not (fused and engine.fused(rule, updated, grad, typed)):
+                engine.run_rule(rule, updated, grad, consts, self._work[i])
+
+    def _step_rule(self, lr, dtype):
+        """``(rule, constants)`` of this step for parameters of ``dtype`` (see the module)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _step_rule and _state, "
+                                  "or update_step")
+
+    def _state(self, i) -> tuple:
+        """The state arrays of parameter ``i`` that the rule updates, in its argument order."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _state")
 
     # ---------------------------------------------------------------- config
 

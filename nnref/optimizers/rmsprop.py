@@ -37,10 +37,11 @@ class RMSprop(Optimizer):
         (self._velocities,) = self.add_slots(["velocity"])
         self._work = [optim.work_arrays(p, 2) for p in self._params]
 
-    def update_step(self, grad, param, lr):
-        i = self._index_of(param)
-        optim.rmsprop_update(param, grad, self._velocities[i], lr, self.rho, self.epsilon,
-                             self.convention, work=self._work[i])
+    def _step_rule(self, lr, dtype):
+        return optim.rmsprop_rule(lr, self.rho, self.epsilon, self.convention)
+
+    def _state(self, i):
+        return (self._velocities[i],)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

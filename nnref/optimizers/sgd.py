@@ -37,13 +37,13 @@ class SGD(Optimizer):
         count = 2 if self.momentum > 0 else 1
         self._work = [optim.work_arrays(p, count) for p in self._params]
 
-    def update_step(self, grad, param, lr):
-        i = self._index_of(param)
+    def _step_rule(self, lr, dtype):
         if self.momentum == 0:
-            optim.sgd_update(param, grad, lr, work=self._work[i])
-            return
-        optim.momentum_update(param, grad, self._momentums[i], lr, self.momentum, self.convention,
-                              nesterov=self.nesterov, work=self._work[i])
+            return optim.sgd_rule(lr)
+        return optim.momentum_rule(lr, self.momentum, self.convention, self.nesterov, dtype)
+
+    def _state(self, i):
+        return (self._momentums[i],) if self.momentum > 0 else ()
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
