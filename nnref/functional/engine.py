@@ -4,6 +4,12 @@ NumPy (:mod:`nnref.functional.replay`) or, with the ``nnref[fast]`` extra and th
 backend (:mod:`nnref.backend`), one compiled loop (:mod:`nnref._fast`); their results are
 identical bit for bit. The constants are Python numbers or NumPy scalars; both engines use them
 as NumPy rounds them to the arrays' dtype.
+
+``work``: NumPy's scratch arrays of the updated arrays' shape and dtype, which receive its
+intermediate results so that a step allocates nothing (the optimizer classes keep one set per
+parameter, made once in ``build``: allocating and freeing parameter-sized temporaries every step
+costs more than the arithmetic, as fresh pages are page-faulted and zeroed by the OS); None: NumPy
+allocates them. The compiled loops need none.
 """
 from __future__ import annotations
 

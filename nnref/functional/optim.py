@@ -24,24 +24,14 @@ identical bit for bit: NumPy over the whole arrays (:mod:`nnref.functional.repla
 ``nnref[fast]`` extra and the "numba" backend (:mod:`nnref.backend`), one fused loop
 (:mod:`nnref._fast`).
 
-``work`` (keyword-only, every kernel): ``None`` or a sequence of arrays of ``param``'s shape and
-dtype (at least as many as the kernel's docstring says; :func:`work_arrays` makes them) that
-receive NumPy's intermediate results, so a step allocates nothing. The optimizer classes keep one
-set per parameter, made once in ``build``: allocating and freeing parameter-sized temporaries
-every step costs more than the arithmetic (fresh pages are page-faulted and zeroed by the OS).
-With ``work=None`` the kernel allocates them itself. The fused loops need none.
+``work`` (keyword-only, every kernel): NumPy's scratch arrays, as many as the kernel's docstring
+says (see :mod:`nnref.functional.engine`; :func:`work_arrays` makes them), or None.
 
 Order of operations is part of the contract. The course convention evaluates each expression
 exactly as the course's NumPy code does (for Adam:
 ``W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)``), and running it in place
 rounds exactly like the out-of-place code, so the results are bit-identical to the course's code
-in float64 and float32.
-
-Keras's float32 detail: Keras turns some Python hyperparameters into tensors through float32
-before casting them to the variable's dtype (``ops.cast(0.9, "float64")`` is
-``float64(float32(0.9))``). :func:`keras_constant` reproduces that; it applies to SGD's momentum,
-Adam's β's inside ``β^t``, and Adagrad's initial accumulator (each pinned against Keras
-in tests/parity/test_keras_optimizer_facts.py).
+in float64 and float32. Keras's float32 detail: see :func:`keras_constant`.
 """
 from __future__ import annotations
 
@@ -52,12 +42,14 @@ from nnref.functional import rules
 from nnref.functional.engine import run_rule
 
 
-
 def keras_constant(value, dtype):
     """A Python number as Keras 3 casts it to ``dtype``: through float32 first.
 
-    ``keras.ops.cast(0.9, "float64")`` converts ``0.9`` to a float32 tensor and then widens it,
-    giving 0.89999997615814208984375. Returns a NumPy scalar of ``dtype``.
+    Keras turns some Python hyperparameters into float32 tensors before casting them to the
+    variable's dtype: ``keras.ops.cast(0.9, "float64")`` is 0.89999997615814208984375. This
+    applies to SGD's momentum, Adam's β's inside ``β^t`` and Adagrad's initial accumulator (each
+    pinned against Keras in tests/parity/test_keras_optimizer_facts.py). Returns a NumPy scalar
+    of ``dtype``.
     """
     return np.dtype(dtype).type(np.float32(value))
 

@@ -21,6 +21,7 @@ from nnref._checks import CONVENTIONS
 from nnref._checks import check_choice as _check_choice, check_int as _check_int, check_real as _check_real
 from nnref._checks import check_type as _check_type
 from nnref.functional import engine
+from nnref.optimizers.pairs import check_known, check_pairs
 from nnref.schedules import LearningRateSchedule, deserialize, serialize
 
 
@@ -170,24 +171,11 @@ class Optimizer:
 
     def apply_gradients(self, grads_and_vars) -> int:
         """Update each ``param`` in place from its ``grad``; returns the new ``iterations``."""
-        pairs = list(grads_and_vars)
-        if not pairs:
-            raise ValueError("grads_and_vars must contain at least one (grad, param) pair. "
-                             "Received: grads_and_vars=[]")
-        for i, pair in enumerate(pairs):
-            _check_pair(i, pair)
+        pairs = check_pairs(grads_and_vars)
         params = [param for _, param in pairs]
-        if len({id(p) for p in params}) != len(params):
-            raise ValueError("Each parameter may appear once in grads_and_vars; "
-                             "received the same array twice.")
         if not self.built:
             self.build(params)
-        for i, param in enumerate(params):
-            if id(param) not in self._index:
-                raise ValueError(
-                    f"Unknown parameter at grads_and_vars[{i}] (shape {param.shape}): this "
-                    f"optimizer was built for {len(self._params)} other arrays. Pass the same "
-                    "array objects every step, or create a new optimizer.")
+        check_known(params, self._index, len(self._params))
         lr = self.learning_rate
         if type(self).update_step is Optimizer.update_step:
             self._update_all(pairs, lr)
@@ -251,33 +239,3 @@ class Optimizer:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
         return f"{type(self).__name__}({args})"
-
-
-def _check_pair(i, pair):
-    """Check ``grads_and_vars[i]`` is ``(grad, param)`` with matching ndarrays."""
-    try:
-        grad, param = pair
-    except (TypeError, ValueError):
-        raise TypeError(f"grads_and_vars[{i}] must be a (grad, param) pair. "
-                        f"Received: {type(pair).__name__}") from None
-    if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
-        raise TypeError(f"The parameter at grads_and_vars[{i}] must be a floating-point NumPy "
-                        f"array. Received: {_describe(param)}")
-    if not param.flags.writeable:
-        raise ValueError(f"The parameter at grads_and_vars[{i}] must be writeable: it is "
-                         "updated in place. Received: a read-only array")
-    if not isinstance(grad, np.ndarray):
-        raise TypeError(f"The gradient at grads_and_vars[{i}] must be a NumPy array. "
-                        f"Received: {_describe(grad)}")
-    if grad.shape != param.shape:
-        raise ValueError(f"The gradient at grads_and_vars[{i}] must have its parameter's shape "
-                         f"{param.shape}. Received: grad.shape={grad.shape}")
-    if grad.dtype != param.dtype:
-        raise TypeError(f"The gradient at grads_and_vars[{i}] must have its parameter's dtype "
-                        f"{param.dtype}. Received: grad.dtype={grad.dtype}")
-
-
-def _describe(x):
-    if isinstance(x, np.ndarray):
-        return f"array of dtype {x.dtype}"
-    return f"{type(x).__name__}"
