@@ -1,8 +1,9 @@
-"""Fused, parallel kernels compiled by numba from the rules of :mod:`nnref.functional.rules`.
+"""Fused kernels compiled by numba from the rules of :mod:`nnref.functional.rules`.
 
-Imported only when :func:`nnref.backend.get_backend` is ``"numba"`` and an array large enough to
-gain from it is updated (``MIN_SIZE`` elements). :func:`kernel` returns the compiled loop for a
-rule, or None when the arrays do not suit it (then NumPy runs the rule: same results).
+numba is imported only when :func:`nnref.backend.get_backend` is ``"numba"`` and an array of
+``MIN_SIZE`` elements or more is updated. :func:`kernel` returns the compiled loop for a rule (the
+plain one, or the parallel one for ``PARALLEL_SIZE`` elements or more), or None when the arrays
+do not suit it (then NumPy runs the rule: same results).
 
 Compilation is cached on disk (numba's ``cache=True``) in a folder of its own: under
 ``$NUMBA_CACHE_DIR`` if set, else the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``,
@@ -11,9 +12,9 @@ and the loops' source, so that a changed formula is never served a stale compile
 only checks the time stamp of the file defining the loop, not of the rules it calls). The first
 run compiles (a few seconds; `benchmarks/` reports it), later runs load the cache.
 
-Threads: ``NUMBA_NUM_THREADS`` (default: all cores). The threading layer is numba's "workqueue"
-unless ``NUMBA_THREADING_LAYER`` says otherwise (see ``_load``); calls are serialised by
-``LOCK``.
+Threads: ``NUMBA_NUM_THREADS`` (default: all cores), for the parallel loops. The threading
+layer is numba's "workqueue" unless ``NUMBA_THREADING_LAYER`` says otherwise; parallel calls are
+serialised by ``LOCK``.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ PARALLEL_SIZE = 1 << 21    # elements (2,097,152): from here on the loop is spre
 # numba's "workqueue" threading layer runs one parallel loop at a time: LOCK serialises the
 # parallel calls from several Python threads (a second concurrent launch would abort the process).
 LOCK = threading.Lock()
-THREADING_LAYER = "workqueue"
+THREADING_LAYER = "workqueue"   # OpenMP's spinning threads fight OpenBLAS's (docs/speed.md)
 
 
 def cache_dir() -> str:

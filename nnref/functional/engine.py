@@ -40,4 +40,9 @@ def run_rule(rule, updated, grad, consts, work=None, extras=False):
     if (not extras and backend.get_backend() == "numba"
             and fused(rule, updated, grad, typed(consts, updated[0].dtype))):
         return None
+    return numpy_rule(rule, updated, grad, consts, work, extras)
+
+
+def numpy_rule(rule, updated, grad, consts, work=None, extras=False):
+    """``run_rule`` with NumPy, whatever the backend."""
     return replay.run(rule, updated, (grad,), consts, work=work, extras=extras)

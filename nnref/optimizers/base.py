@@ -207,7 +207,7 @@ class Optimizer:
             i = self._index_of(param)
             updated = (param, *self._state(i))
             if not (fused and engine.fused(rule, updated, grad, typed)):
-                engine.run_rule(rule, updated, grad, consts, self._work[i])
+                engine.numpy_rule(rule, updated, grad, consts, self._work[i])
 
     def _step_rule(self, lr, dtype):
         """``(rule, constants)`` of this step for parameters of ``dtype`` (see the module)."""
