@@ -113,8 +113,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             cbs.on_train_batch_begin(step)
             if augment is not None:
                 x_b = augment(x_b, rng)
-            loss, out = _step(model, x_b, y[rows], None if w is None else w[rows])
-            cbs.on_train_batch_end(step, means.add(loss, y[rows], out))
+            y_b = y[rows]
+            loss, out = _step(model, x_b, y_b, None if w is None else w[rows])
+            cbs.on_train_batch_end(step, means.add(loss, y_b, out))
             if not math.isfinite(loss) and not model.stop_training:
                 raise NonFiniteLossError(f"The training loss became {loss} at epoch {epoch + 1}, "
                                          f"step {step + 1} of {n_steps}; training stopped.")

@@ -80,6 +80,12 @@ class Loss:
         grad = self._gradient(y, y_pred)
         return grad if sample_weight is None else grad * sample_weight[:, None]
 
+    def compute_with_gradient(self, y: np.ndarray, y_pred: np.ndarray,
+                              sample_weight=None) -> tuple:
+        """``(compute(...), compute_gradient(...))``, what a training step needs; a subclass
+        may share work between the two (the same numbers)."""
+        return self.compute(y, y_pred, sample_weight), self.compute_gradient(y, y_pred, sample_weight)
+
     def per_example(self, y: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """Each example's loss (m,), for prepared labels: mean over the output units for the
         element-wise losses, as Keras."""

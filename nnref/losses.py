@@ -42,6 +42,12 @@ class CategoricalCrossentropy(Loss):
     def _gradient(self, y, x):
         return F.categorical_crossentropy_backward(y, x, **self._kwargs())
 
+    def compute_with_gradient(self, y, y_pred, sample_weight=None):
+        """From logits without sample weights: one softmax for both (the common training step)."""
+        if not self.from_logits or sample_weight is not None or self.reduction == "none":
+            return super().compute_with_gradient(y, y_pred, sample_weight)
+        return F.categorical_crossentropy_with_gradient(y, y_pred, reduction=self.reduction)
+
 
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     """Categorical cross-entropy with integer labels (m,) in [0, C)."""

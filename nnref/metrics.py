@@ -35,7 +35,7 @@ def _binary_accuracy(y, out, loss):
 
 
 def _categorical_accuracy(y, out, loss):
-    return (np.argmax(out, axis=1) == np.argmax(y, axis=1)).astype(out.dtype)
+    return (out.argmax(axis=1) == y.argmax(axis=1)).astype(out.dtype)
 
 
 def _top_k_categorical_accuracy(y, out, loss, k: int = 5):
@@ -84,8 +84,9 @@ def per_example(names, y: np.ndarray, out: np.ndarray, loss) -> dict[str, np.nda
     """{name: (m,) values} for each compiled metric name; NaN for rows whose outputs are not
     finite (no accuracy is computed from NaN)."""
     values = {name: METRICS[name][0](y, out, loss) for name in names}
-    bad = ~np.isfinite(out).all(axis=1)
-    if names and bad.any():
+    finite = np.isfinite(out)
+    if names and not finite.all():
+        bad = ~finite.all(axis=1)                                        # (m,)
         for v in values.values():
             v[bad] = np.nan
     return values

@@ -69,17 +69,19 @@ class Trainer:
         """The data loss of y_pred (m, output_dim) against labels converted by ``check_data``
         (m, output_dim), plus every layer's regularization penalty (Keras's
         ``Model.compute_loss`` adds ``model.losses`` the same way; it also takes ``x``)."""
-        return self._loss_fn(loss).compute(y, y_pred, sample_weight) + self.regularization_loss()
+        return self._with_penalties(self._loss_fn(loss).compute(y, y_pred, sample_weight))
+
+    def _with_penalties(self, data_loss):
+        return data_loss + self.regularization_loss()
 
     def forward_backward(self, x, y, training: bool = True, sample_weight=None,
                          loss=None) -> tuple[float, np.ndarray]:
         """The recipe above on checked arrays (``check_data``'s): returns the loss (penalties
         included) and the outputs (m, output_dim), and leaves the gradients in ``gradients()``."""
-        loss_fn = self._loss_fn(loss)
         out = self.forward(x, training=training)
-        value = self.compute_loss(y, out, sample_weight, loss_fn)
-        self.backward(loss_fn.compute_gradient(y, out, sample_weight), input_gradient=False)
-        return value, out
+        value, gradient = self._loss_fn(loss).compute_with_gradient(y, out, sample_weight)
+        self.backward(gradient, input_gradient=False)
+        return self._with_penalties(value), out
 
     def loss_and_gradients(self, x, y, training: bool = True, loss=None):
         """The loss (data loss + regularization penalties) and its gradient for each trainable

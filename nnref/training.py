@@ -122,7 +122,7 @@ class _Means:
         self.seen += len(out)
         self.loss += loss * len(out)
         for name, values in metrics_mod.per_example(self.model.metrics, y_b, out, self.model.loss).items():
-            self.sums[name] += float(np.sum(values))
+            self.sums[name] += float(values.sum())
         return self.logs()
 
     def logs(self) -> dict:

@@ -229,3 +229,29 @@ def test_small_arrays_use_the_loops_once_numba_is_loaded(monkeypatch):
     backend.set_backend("numba")
     _adam_step()
     assert _fast.kernel(rules.sgd, small) is _fast._KERNELS[rules.sgd][0]
+
+
+def test_an_optimizer_checks_only_the_parameter_and_gradient_and_falls_back_on_either(monkeypatch):
+    """``Optimizer`` passes ``own_state``: its state arrays are ``full_like`` the parameter, so
+    the fused loop is chosen from the parameter and the gradient alone; a gradient or a
+    parameter that is not C-contiguous gets NumPy's update, with the same bits."""
+    require_module("numba")
+    backend.set_backend("numba")
+    _adam_step()                                        # loads the kernels
+    kernel, asked = _fast.kernel, []
+    monkeypatch.setattr(_fast, "kernel", lambda rule, arrays: asked.append(len(arrays)) or
+                        kernel(rule, arrays))
+    start = np.random.default_rng(1).standard_normal((64, 80))
+    grad = np.random.default_rng(2).standard_normal((64, 80)) * 1e-2
+    results = {}
+    for layout in ("C", "F gradient", "F parameter"):
+        w = np.asfortranarray(start) if layout == "F parameter" else start.copy()
+        g = np.asfortranarray(grad) if layout == "F gradient" else grad
+        opt = optimizers.Adam(0.01)
+        asked.clear()
+        for _ in range(3):
+            opt.apply_gradients([(g, w)])
+        assert asked == [2, 2, 2]                         # the parameter and the gradient
+        results[layout] = np.ascontiguousarray(w)
+    assert results["C"].tobytes() == results["F gradient"].tobytes() == results["F parameter"].tobytes()
+    assert not np.array_equal(results["C"], start)

@@ -277,3 +277,43 @@ def test_get_returns_instances_by_name():
         assert type(loss) is cls and loss.from_logits is False
     mine = losses.CategoricalCrossentropy(from_logits=True)
     assert losses.get(mine) is mine
+
+
+# -- the training step's loss: value and gradient in one call ---------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("axis", [-1, 0])
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, seed=seeds)
+def test_crossentropy_with_gradient_is_both_functions_bit_for_bit(dtype, reduction, axis, shape, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.uniform(-30, 30, shape).astype(dtype)
+    y = rng.uniform(0, 1, shape).astype(dtype)                 # rows need not sum to 1
+    value, grad = F.categorical_crossentropy_with_gradient(y, z, reduction=reduction, axis=axis)
+    expected = F.categorical_crossentropy(y, z, from_logits=True, reduction=reduction, axis=axis)
+    expected_grad = F.categorical_crossentropy_backward(y, z, from_logits=True, reduction=reduction,
+                                                        axis=axis)
+    assert value.dtype == expected.dtype == dtype and value.tobytes() == expected.tobytes()
+    assert grad.dtype == dtype and grad.tobytes() == expected_grad.tobytes()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("from_logits", [True, False])
+@pytest.mark.parametrize("cls", LOSS_CLASSES + [losses.MeanSquaredError])
+@settings(max_examples=10, deadline=None)
+@given(shape=shapes, seed=seeds)
+def test_compute_with_gradient_is_compute_and_compute_gradient(cls, from_logits, reduction,
+                                                               weighted, shape, seed):
+    """What a training step calls gives what the two separate calls give, bit for bit."""
+    rng = np.random.default_rng(seed)
+    loss = (cls(reduction=reduction) if cls is losses.MeanSquaredError
+            else cls(from_logits=from_logits, reduction=reduction))
+    x = rng.uniform(-4, 4, shape) if from_logits else probabilities(rng, shape)
+    y = loss.prepare(labels_for(cls, rng, shape) if cls in LOSS_CLASSES else rng.random(shape),
+                     shape[1], x.dtype)
+    w = rng.uniform(0, 2, shape[0]) if weighted else None
+    value, grad = loss.compute_with_gradient(y, x, w)
+    assert np.asarray(value).tobytes() == np.asarray(loss.compute(y, x, w)).tobytes()
+    assert grad.tobytes() == loss.compute_gradient(y, x, w).tobytes()

@@ -71,6 +71,20 @@ def _python_logs(logs) -> dict:
     return out
 
 
+# The hooks whose default calls another (Keras's): overriding either one implements them.
+_DEFAULTS_TO = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _implements(cb: Callback, hook: str) -> bool:
+    """Whether calling ``cb``'s ``hook`` can do anything: what ``cb.hook`` (or the hook it
+    defaults to) resolves to is not ``Callback``'s own no-op (overridden in a class, set on the
+    instance, or served by ``__getattr__``/``__getattribute__``)."""
+    for name in (hook, _DEFAULTS_TO.get(hook)):
+        if name and getattr(getattr(cb, name), "__func__", None) is not getattr(Callback, name):
+            return True
+    return False
+
+
 class CallbackList:
     """Calls one hook on every callback, in the order given: ``callbacks.on_epoch_end(e, logs)``.
 
@@ -103,22 +117,28 @@ class CallbackList:
     def __getattr__(self, hook: str):
         """``hook(logs=None)`` or ``hook(index, logs=None)``, passed on as Keras's CallbackList
         does: ``on_train_begin(logs)``, ``on_epoch_end(epoch, logs)``,
-        ``on_train_batch_end(batch, logs=logs)``."""
+        ``on_train_batch_end(batch, logs=logs)``. Made on first use and kept; callbacks that
+        leave the hook as ``Callback``'s no-op are not called (Keras skips them too), so a
+        step without batch callbacks converts no logs."""
         if hook not in HOOKS:
             raise AttributeError(hook)
+        called = [cb for cb in self.callbacks if _implements(cb, hook)]
         indexed = "batch" in hook or "epoch" in hook
 
         def call(*args, logs=None):
+            if not called:
+                return
             if indexed:
                 (index, *rest) = args
                 logs = _python_logs(rest[0] if rest else logs)
-                for cb in self.callbacks:
+                for cb in called:
                     if "batch" in hook:
                         getattr(cb, hook)(index, logs=logs)
                     else:
                         getattr(cb, hook)(index, logs)
             else:
                 logs = _python_logs(args[0] if args else logs)
-                for cb in self.callbacks:
+                for cb in called:
                     getattr(cb, hook)(logs)
+        self.__dict__[hook] = call
         return call

@@ -86,11 +86,20 @@ def softplus_backward(da: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarra
     return da * sigmoid(z)
 
 
+def shifted_exp(z: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pieces softmax and log-softmax share along ``axis``: ``(s, e, total)`` with
+    s = z − max z (z's shape), e = e^s (z's shape) and total = Σ e (``axis`` kept, size 1)."""
+    z = np.asarray(z)
+    shifted = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return shifted, e, e.sum(axis=axis, keepdims=True)
+
+
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """a_i = e^(z_i − max z) / Σ_j e^(z_j − max z) along ``axis``; shifting by the max keeps
     every exponential in (0, 1], so logits of any size stay finite."""
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    _, e, total = shifted_exp(z, axis)
+    return e / total
 
 
 def softmax_backward(da: np.ndarray, z: np.ndarray, a: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -22,10 +22,14 @@ def typed(consts, dtype) -> tuple:
     return tuple(map(dtype.type, consts))
 
 
-def fused(rule, updated, grad, consts) -> bool:
+def fused(rule, updated, grad, consts, own_state=False) -> bool:
     """Run the compiled loop of ``rule`` over ``updated`` (in place) and ``grad``, with
-    ``consts`` already :func:`typed`; False (nothing done) when no loop suits the arrays."""
-    loop = _fast.kernel(rule, (*updated, grad))
+    ``consts`` already :func:`typed`; False (nothing done) when no loop suits the arrays.
+
+    ``own_state``: ``updated[1:]`` are an optimizer's state arrays, made by ``full_like`` of the
+    parameter ``updated[0]`` (same shape, dtype and layout), so only the parameter and ``grad``
+    are checked (a training step then spends its time in the loops, not in checks)."""
+    loop = _fast.kernel(rule, (updated[0], grad) if own_state else (*updated, grad))
     if loop is None:
         return False
     loop(*[a.reshape(-1) for a in (*updated, grad)], consts)

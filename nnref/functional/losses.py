@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.functional.activations import sigmoid, softmax
+from nnref.functional.activations import shifted_exp, sigmoid, softmax
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -72,15 +72,23 @@ def binary_crossentropy_backward(y: np.ndarray, x: np.ndarray, *, from_logits: b
 
 def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """z − max z − log Σ e^(z − max z) along ``axis``: finite for logits of any size."""
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted, _, total = shifted_exp(z, axis)
+    return _log_softmax(shifted, total)
+
+
+def _log_softmax(shifted, total):
+    return shifted - np.log(total)
 
 
 def categorical_crossentropy(y: np.ndarray, x: np.ndarray, *, from_logits: bool = False,
                              reduction: str = "mean", axis: int = -1, epsilon: float = 0.0):
     """Categorical cross-entropy. y, x: (m, C) batch-first (axis=-1) or (C, m) (axis=0)."""
     logp = log_softmax(x, axis=axis) if from_logits else np.log(_clip(x, epsilon))
-    per_example = -np.sum(y * logp, axis=axis)    # (m,)
+    return _crossentropy(y, logp, reduction, axis)
+
+
+def _crossentropy(y, logp, reduction, axis):
+    per_example = -(y * logp).sum(axis=axis)      # (m,)
     return _reduce(per_example, reduction, per_example.size)
 
 
@@ -88,15 +96,28 @@ def categorical_crossentropy_backward(y: np.ndarray, x: np.ndarray, *, from_logi
                                       reduction: str = "mean", axis: int = -1,
                                       epsilon: float = 0.0) -> np.ndarray:
     """∂loss/∂x for ``categorical_crossentropy``; same shape as x."""
-    m = x.size // x.shape[axis]
-    scale = _scale(reduction, m)
     if from_logits:
-        return (softmax(x, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y) * scale
+        return _softmax_crossentropy_gradient(y, softmax(x, axis=axis), reduction, axis)
+    scale = _scale(reduction, x.size // x.shape[axis])
     p = _clip(x, epsilon)
     grad = -(y / p) * scale
     if epsilon > 0:
         grad = np.where((x < epsilon) | (x > 1.0 - epsilon), 0, grad).astype(x.dtype, copy=False)
     return grad
+
+
+def _softmax_crossentropy_gradient(y, p, reduction, axis):
+    scale = _scale(reduction, p.size // p.shape[axis])
+    return (p * y.sum(axis=axis, keepdims=True) - y) * scale
+
+
+def categorical_crossentropy_with_gradient(y: np.ndarray, z: np.ndarray, *, reduction: str = "mean",
+                                           axis: int = -1) -> tuple:
+    """``(categorical_crossentropy(y, z, from_logits=True), its gradient)`` from one pass of
+    :func:`shifted_exp` (training needs both every step), the same numbers bit for bit."""
+    shifted, e, total = shifted_exp(z, axis)
+    value = _crossentropy(y, _log_softmax(shifted, total), reduction, axis)
+    return value, _softmax_crossentropy_gradient(y, e / total, reduction, axis)
 
 
 def mean_squared_error(y: np.ndarray, x: np.ndarray, *, reduction: str = "mean"):

@@ -206,7 +206,7 @@ class Optimizer:
             rule, consts, typed = step
             i = self._index_of(param)
             updated = (param, *self._state(i))
-            if not (fused and engine.fused(rule, updated, grad, typed)):
+            if not (fused and engine.fused(rule, updated, grad, typed, own_state=True)):
                 engine.numpy_rule(rule, updated, grad, consts, self._work[i])
 
     def _step_rule(self, lr, dtype):

@@ -290,3 +290,29 @@ def test_evaluate_dict_answers_keras_list_indexing():
     assert isinstance(score, dict) and (score[0], score[1]) == (score["loss"], score["accuracy"])
     with pytest.raises(IndexError):
         score[2]
+
+
+def test_a_hook_left_as_callbacks_no_op_is_skipped_and_every_other_form_is_called(monkeypatch):
+    """A step converts no logs when no callback does anything with its batch hooks (Keras skips
+    them too); a hook overridden in a class, through ``on_batch_end``, on the instance or by
+    ``__getattribute__`` (``Recorder``) is still called at every step."""
+    from nnref.callbacks import base
+
+    conversions = []
+    real = base._python_logs
+    monkeypatch.setattr(base, "_python_logs", lambda logs: conversions.append(1) or real(logs))
+    x, y = blobs(m=32)
+    epoch_only = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: None)
+    make_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[epoch_only])
+    assert len(conversions) <= 4       # train and epoch begin/end at most; the 8 batch calls none
+
+    class ByFallback(callbacks.Callback):
+        def on_batch_end(self, batch, logs=None):
+            self.seen = getattr(self, "seen", 0) + 1
+
+    on_instance = callbacks.Callback()
+    on_instance.on_train_batch_begin = lambda batch, logs=None: steps.append(batch)
+    steps, rec, fallback = [], Recorder(), ByFallback()
+    make_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec, fallback, on_instance])
+    assert steps == [0, 1, 2, 3] and fallback.seen == 4
+    assert [c[0] for c in rec.calls].count("on_train_batch_end") == 4
