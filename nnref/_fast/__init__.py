@@ -34,6 +34,7 @@ PARALLEL_SIZE = 1 << 21    # elements (2,097,152): from here on the loop is spre
 # parallel calls from several Python threads (a second concurrent launch would abort the process).
 LOCK = threading.Lock()
 THREADING_LAYER = "workqueue"   # OpenMP's spinning threads fight OpenBLAS's (docs/speed.md)
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # the loops' dtypes
 
 
 def cache_dir() -> str:
@@ -95,7 +96,7 @@ def kernel(rule, arrays):
     is the parallel one for PARALLEL_SIZE elements or more when numba runs several threads."""
     global _KERNELS
     first = arrays[0]
-    if (_KERNELS is None and first.size < MIN_SIZE) or first.dtype not in (np.float32, np.float64):
+    if (_KERNELS is None and first.size < MIN_SIZE) or first.dtype not in _DTYPES:
         return None
     for a in arrays:
         if (not isinstance(a, np.ndarray) or a.shape != first.shape or a.dtype != first.dtype

@@ -29,10 +29,11 @@ def fused(rule, updated, grad, consts, own_state=False) -> bool:
     ``own_state``: ``updated[1:]`` are an optimizer's state arrays, made by ``full_like`` of the
     parameter ``updated[0]`` (same shape, dtype and layout), so only the parameter and ``grad``
     are checked (a training step then spends its time in the loops, not in checks)."""
-    loop = _fast.kernel(rule, (updated[0], grad) if own_state else (*updated, grad))
+    arrays = (*updated, grad)
+    loop = _fast.kernel(rule, (updated[0], grad) if own_state else arrays)
     if loop is None:
         return False
-    loop(*[a.reshape(-1) for a in (*updated, grad)], consts)
+    loop(*[a.reshape(-1) for a in arrays], consts)
     return True
 
 
