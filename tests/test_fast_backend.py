@@ -27,9 +27,9 @@ def fresh_choice(monkeypatch):
 def _fused_calls(monkeypatch):
     """Record every request for a fused loop."""
     calls = []
-    kernel = _fast.kernel
-    monkeypatch.setattr(_fast, "kernel", lambda rule, arrays: calls.append(rule) or
-                        kernel(rule, arrays))
+    loop_for = _fast.loop_for                         # every request for a loop ends here
+    monkeypatch.setattr(_fast, "loop_for", lambda rule, first: calls.append(rule) or
+                        loop_for(rule, first))
     return calls
 
 
@@ -231,27 +231,35 @@ def test_small_arrays_use_the_loops_once_numba_is_loaded(monkeypatch):
     assert _fast.kernel(rules.sgd, small) is _fast._KERNELS[rules.sgd][0]
 
 
-def test_an_optimizer_checks_only_the_parameter_and_gradient_and_falls_back_on_either(monkeypatch):
-    """``Optimizer`` passes ``own_state``: its state arrays are ``full_like`` the parameter, so
-    the fused loop is chosen from the parameter and the gradient alone; a gradient or a
-    parameter that is not C-contiguous gets NumPy's update, with the same bits."""
+def test_an_optimizer_forms_its_flat_views_once_and_any_layout_gives_the_same_bits(monkeypatch):
+    """An optimizer keeps flat views of each parameter and its state (``full_like`` the
+    parameter) and asks only for the loop at each step; a gradient of another layout is read
+    from a contiguous copy, a parameter that is not C-contiguous gets NumPy's update: the same
+    bits every way."""
     require_module("numba")
+    from nnref.functional import engine
+
     backend.set_backend("numba")
     _adam_step()                                        # loads the kernels
-    kernel, asked = _fast.kernel, []
-    monkeypatch.setattr(_fast, "kernel", lambda rule, arrays: asked.append(len(arrays)) or
-                        kernel(rule, arrays))
+    loop_for, views, asked = _fast.loop_for, engine.flat_views, []
+    monkeypatch.setattr(_fast, "loop_for", lambda rule, first: asked.append(first.shape) or
+                        loop_for(rule, first))
+    monkeypatch.setattr(engine, "flat_views", lambda arrays: asked.append("views") or views(arrays))
     start = np.random.default_rng(1).standard_normal((64, 80))
     grad = np.random.default_rng(2).standard_normal((64, 80)) * 1e-2
     results = {}
-    for layout in ("C", "F gradient", "F parameter"):
+    for layout, fused_steps in (("C", 3), ("F gradient", 3), ("F parameter", 0)):
         w = np.asfortranarray(start) if layout == "F parameter" else start.copy()
         g = np.asfortranarray(grad) if layout == "F gradient" else grad
         opt = optimizers.Adam(0.01)
         asked.clear()
         for _ in range(3):
             opt.apply_gradients([(g, w)])
-        assert asked == [2, 2, 2]                         # the parameter and the gradient
+        assert asked == ["views"] + [(64 * 80,)] * fused_steps
         results[layout] = np.ascontiguousarray(w)
     assert results["C"].tobytes() == results["F gradient"].tobytes() == results["F parameter"].tobytes()
     assert not np.array_equal(results["C"], start)
+    opt.build([w])                                      # new state: the views are made again
+    asked.clear()
+    opt.apply_gradients([(g, w)])
+    assert asked == ["views"]

@@ -91,17 +91,23 @@ def threads() -> int:
 
 def kernel(rule, arrays):
     """The compiled loop for ``rule`` over ``arrays`` (updated, then read), or None when they do
-    not suit it: shapes or dtypes that differ, a dtype other than float32/float64, a layout
-    that is not C-contiguous, or fewer than MIN_SIZE elements before numba is loaded. The loop
-    is the parallel one for PARALLEL_SIZE elements or more when numba runs several threads."""
-    global _KERNELS
+    not suit it: shapes or dtypes that differ, a layout that is not C-contiguous, or what
+    :func:`loop_for` refuses."""
     first = arrays[0]
-    if (_KERNELS is None and first.size < MIN_SIZE) or first.dtype not in _DTYPES:
-        return None
     for a in arrays:
         if (not isinstance(a, np.ndarray) or a.shape != first.shape or a.dtype != first.dtype
                 or not a.flags.c_contiguous):
             return None
+    return loop_for(rule, first)
+
+
+def loop_for(rule, first):
+    """The compiled loop for ``rule`` over C-contiguous arrays like ``first``, or None: a dtype
+    other than float32/float64, or fewer than MIN_SIZE elements before numba is loaded. The
+    loop is the parallel one for PARALLEL_SIZE elements or more when numba runs several threads."""
+    global _KERNELS
+    if (_KERNELS is None and first.size < MIN_SIZE) or first.dtype not in _DTYPES:
+        return None
     if _KERNELS is None:
         try:
             _KERNELS = _load()
@@ -114,7 +120,7 @@ def kernel(rule, arrays):
                                   "a numba that supports this NumPy.") from exc
             warnings.warn(f"nnref: the fused kernels are unavailable ({exc}); NumPy runs "
                           "everything (same results). Set NNREF_BACKEND=numpy to silence this.",
-                          RuntimeWarning, stacklevel=3)
+                          RuntimeWarning, stacklevel=4)
             _KERNELS = {}
     loops = _KERNELS.get(rule)
     if loops is None:

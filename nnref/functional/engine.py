@@ -22,18 +22,35 @@ def typed(consts, dtype) -> tuple:
     return tuple(map(dtype.type, consts))
 
 
-def fused(rule, updated, grad, consts, own_state=False) -> bool:
+def fused(rule, updated, grad, consts) -> bool:
     """Run the compiled loop of ``rule`` over ``updated`` (in place) and ``grad``, with
-    ``consts`` already :func:`typed`; False (nothing done) when no loop suits the arrays.
-
-    ``own_state``: ``updated[1:]`` are an optimizer's state arrays, made by ``full_like`` of the
-    parameter ``updated[0]`` (same shape, dtype and layout), so only the parameter and ``grad``
-    are checked (a training step then spends its time in the loops, not in checks)."""
+    ``consts`` already :func:`typed`; False (nothing done) when no loop suits the arrays."""
     arrays = (*updated, grad)
-    loop = _fast.kernel(rule, (updated[0], grad) if own_state else arrays)
+    loop = _fast.kernel(rule, arrays)
     if loop is None:
         return False
     loop(*[a.reshape(-1) for a in arrays], consts)
+    return True
+
+
+def flat_views(arrays) -> tuple | None:
+    """1-D views of ``arrays`` (no copy), or None when one of them is not C-contiguous."""
+    if not all(a.flags.c_contiguous for a in arrays):
+        return None
+    return tuple(a.reshape(-1) for a in arrays)
+
+
+def fused_flat(rule, flat, grad, consts) -> bool:
+    """:func:`fused` for an optimizer's parameter: ``flat`` is :func:`flat_views` of the
+    parameter and its state arrays (``full_like`` the parameter: same shape, dtype and layout),
+    made once, and ``grad`` has the parameter's shape and dtype (``apply_gradients`` checked
+    them), so a step checks nothing more (a gradient of another layout is read from a
+    contiguous copy). A training step then spends its time in the loops, not in checks."""
+    g = grad.reshape(-1)                          # (size,): a view, or a copy of another layout
+    loop = _fast.loop_for(rule, flat[0])
+    if loop is None:
+        return False
+    loop(*flat, g, consts)
     return True
 
 

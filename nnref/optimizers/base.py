@@ -117,6 +117,7 @@ class Optimizer:
         self._params = list(params)
         self._index = {id(p): i for i, p in enumerate(self._params)}
         self._variables = []
+        self._flat = {}         # parameter index -> engine.flat_views of it and its state
         self.built = True
 
     def add_slots(self, names, initial_value=0.0):
@@ -205,9 +206,17 @@ class Optimizer:
                 step = steps[param.dtype] = rule, consts, engine.typed(consts, param.dtype)
             rule, consts, typed = step
             i = self._index_of(param)
-            updated = (param, *self._state(i))
-            if not (fused and engine.fused(rule, updated, grad, typed, own_state=True)):
-                engine.numpy_rule(rule, updated, grad, consts, self._work[i])
+            if not (fused and self._fused(i, rule, grad, typed)):
+                engine.numpy_rule(rule, (param, *self._state(i)), grad, consts, self._work[i])
+
+    def _fused(self, i, rule, grad, typed) -> bool:
+        """Parameter ``i``'s update by the compiled loop (:func:`engine.fused_flat`), over flat
+        views of the parameter and its state made on first use (``build`` makes new state and
+        forgets them); False when no loop suits (a parameter that is not C-contiguous)."""
+        if i not in self._flat:
+            self._flat[i] = engine.flat_views((self._params[i], *self._state(i)))
+        flat = self._flat[i]
+        return flat is not None and engine.fused_flat(rule, flat, grad, typed)
 
     def _step_rule(self, lr, dtype):
         """``(rule, constants)`` of this step for parameters of ``dtype`` (see the module)."""
