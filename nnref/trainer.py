@@ -17,6 +17,9 @@ and the one place where a loss meets the stack (``training``, ``fit`` and ``grad
     out = forward(x, training)                                     (m, output_dim)
     loss = compute_loss(y, out) = data loss + Σ regularization penalties
     backward(∂data loss/∂out)           each layer adds its penalty's gradient to its ``grads``
+
+(a training step takes the data loss and ∂data loss/∂out from one call,
+``Loss.compute_with_gradient``: the same numbers as ``compute_loss`` and ``compute_gradient``.)
 """
 from __future__ import annotations
 
