@@ -181,8 +181,17 @@ def summarize(epoch: dict[str, list[float]], predict: dict[str, list[float]]) ->
         "epoch_ms": {name: timing.summary(t) for name, t in epoch.items()},
         "epoch_seconds": epoch,
         "ratios": _ratios(epoch),
+        "floor_ratio_rounds": _floor_ratio_rounds(epoch),
         "inference_images_per_s": {name: n / float(np.median(t)) for name, t in predict.items()},
     }
+
+
+def _floor_ratio_rounds(times: dict) -> dict:
+    """{dtype: [lowest, highest]} over rounds of the fused epoch / (GEMM + √)."""
+    return {dtype: timing.ratio_range(times[f"nnref_{dtype}_plain"],
+                                      [g + s for g, s in zip(times[f"gemm_{dtype}"],
+                                                             times[f"sqrt_{dtype}"])])
+            for dtype in DTYPES if f"nnref_{dtype}_plain" in times}
 
 
 def _ratios(times: dict) -> dict:

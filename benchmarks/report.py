@@ -219,6 +219,8 @@ def targets(results: dict) -> dict:
                    "floor_float64": ratios.get("nnref_float64_over_gemm_plus_sqrt"),
                    "keras_ahead": ratios.get("keras_over_nnref_float32")}
         out[threads] = {name: _judge(name, figures[name]) for name in TARGETS}
+        for dtype, spread in (training.get("floor_ratio_rounds") or {}).items():
+            out[threads][f"floor_{dtype}"]["rounds"] = spread
     return out
 
 
@@ -239,7 +241,8 @@ def targets_table(found: dict) -> str:
         for c in configs:
             t = found[c][name]
             status = "n/a" if t["met"] is None else ("met" if t["met"] else "not met")
-            cells.append(f"{_x(t['value'])} {status}")
+            spread = f" (rounds {t['rounds'][0]:.2f}–{t['rounds'][1]:.2f})" if t.get("rounds") else ""
+            cells.append(f"{_x(t['value'])} {status}{spread}")
         rows.append([first["label"], first["target"], *cells])
     return _table(header, rows)
 

@@ -35,6 +35,13 @@ def ratio(numerator: list[float], denominator: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(numerator, denominator))
 
 
+def ratio_range(numerator: list[float], denominator: list[float]) -> list[float]:
+    """[lowest, highest] over rounds of numerator[r] / denominator[r]: how far one round's
+    ratio strays from the median (a disturbed minute shows here first)."""
+    each = [a / b for a, b in zip(numerator, denominator)]
+    return [min(each), max(each)]
+
+
 class EpochClock:
     """Times the epochs of a ``fit`` from its epoch callbacks (nnref's or Keras's).
 

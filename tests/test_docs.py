@@ -94,3 +94,20 @@ def test_nothing_points_outside_the_repository():
             if OUTSIDE.search(line) and path.name not in EXEMPT:
                 hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not hits
+
+
+def test_speed_figures_are_the_stored_run():
+    """The headline ratios of docs/speed.md and the README are the stored benchmark run's
+    (``docs/speed-results.json``, written by ``python benchmarks/run.py``)."""
+    run = json.loads((DOCS / "speed-results.json").read_text())
+    speed, readme = (DOCS / "speed.md").read_text(), (ROOT / "README.md").read_text()
+    ratio = {(t, dtype): run["training"][t]["ratios"][f"nnref_{dtype}_over_gemm_plus_sqrt"]
+             for t in ("1", "2") for dtype in ("float32", "float64")}
+    for dtype in ("float32", "float64"):
+        row = next(line for line in speed.splitlines()
+                   if line.startswith(f"| **nnref {dtype} / (GEMM + √)**"))
+        assert [f"{ratio[t, dtype]:.2f}×" for t in ("1", "2")] == re.findall(r"(\d\.\d\d×)", row)
+    assert (f"{ratio['1', 'float32']:.2f}× the floor of matrix\nproducts plus one square root at 1 "
+            f"thread and {ratio['2', 'float32']:.2f}× at 2") in readme
+    keras = run["training"]["2"]["ratios"]["keras_over_nnref_float32"]
+    assert f"**Keras fit / nnref float32** (target > 1) | **" in speed and f"{keras:.2f}×" in speed
