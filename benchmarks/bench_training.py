@@ -186,12 +186,15 @@ def summarize(epoch: dict[str, list[float]], predict: dict[str, list[float]]) ->
     }
 
 
+def _floor(times: dict, dtype: str) -> list[float]:
+    """Per round: the matrix products and one square root per weight and step (the floor)."""
+    return [g + s for g, s in zip(times[f"gemm_{dtype}"], times[f"sqrt_{dtype}"])]
+
+
 def _floor_ratio_rounds(times: dict) -> dict:
     """{dtype: [lowest, highest]} over rounds of the fused epoch / (GEMM + √)."""
-    return {dtype: timing.ratio_range(times[f"nnref_{dtype}_plain"],
-                                      [g + s for g, s in zip(times[f"gemm_{dtype}"],
-                                                             times[f"sqrt_{dtype}"])])
-            for dtype in DTYPES if f"nnref_{dtype}_plain" in times}
+    return {dtype: timing.ratio_range(times[f"nnref_{dtype}_plain"], _floor(times, dtype))
+            for dtype in DTYPES}
 
 
 def _ratios(times: dict) -> dict:
@@ -217,8 +220,7 @@ def _ratios(times: dict) -> dict:
             times[f"nnref_{dtype}_plain"], with_adam)
         # The best any NumPy implementation of the course's Adam can do, against the GEMM bound.
         ratios[f"gemm_plus_adam_over_gemm_{dtype}"] = timing.ratio(with_adam, gemm)
-        # The floor: the matrix products and one square root per weight and step.
-        floor = [g + s for g, s in zip(gemm, times[f"sqrt_{dtype}"])]
+        floor = _floor(times, dtype)
         for suffix in ("", "_numpy"):
             if f"nnref_{dtype}_plain{suffix}" in times:
                 ratios[f"nnref_{dtype}{suffix}_over_gemm_plus_sqrt"] = timing.ratio(
@@ -226,7 +228,6 @@ def _ratios(times: dict) -> dict:
     if "keras_float32_plain" in times:
         # The best speed-up over Keras that any implementation can reach: it has to spend at
         # least the matrix products and one square root per weight and step.
-        floor = [g + s for g, s in zip(times["gemm_float32"], times["sqrt_float32"])]
         ratios["keras_over_gemm_plus_sqrt_float32"] = timing.ratio(
-            times["keras_float32_plain"], floor)
+            times["keras_float32_plain"], _floor(times, "float32"))
     return ratios

@@ -1,7 +1,7 @@
 """Which engine runs the per-element passes of a training step: "numba" or "numpy".
 
-With the ``nnref[fast]`` extra installed (numba), the optimizer updates run as fused, parallel
-loops compiled from the same rules NumPy runs (:mod:`nnref.functional.rules`); the results are
+With the ``nnref[fast]`` extra installed (numba), the optimizer updates run as fused loops
+(parallel for arrays of millions of weights) compiled from the same rules NumPy runs (:mod:`nnref.functional.rules`); the results are
 identical bit for bit, only faster. Without numba, or after ``set_backend("numpy")``, or with the
 environment variable ``NNREF_BACKEND=numpy``, NumPy runs everything.
 
@@ -38,7 +38,7 @@ def _check(name, source) -> str:
 
 
 def set_backend(name: str) -> None:
-    """Use ``"numba"`` (fused parallel kernels; needs ``nnref[fast]``) or ``"numpy"`` from now
+    """Use ``"numba"`` (fused loops; needs ``nnref[fast]``) or ``"numpy"`` from now
     on, in this process. Overrides the ``NNREF_BACKEND`` environment variable."""
     global _chosen
     _chosen = _check(name, "backend")

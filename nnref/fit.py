@@ -7,11 +7,9 @@ import warnings
 import numpy as np
 
 from nnref._checks import check_bool, check_callable, check_int, check_type
-from nnref.callbacks import CallbackList, History
-from nnref.data import batches as make_batches, num_batches
+from nnref.callbacks import Callback, CallbackList, EarlyStopping, History
+from nnref.data import as_rng, batches as make_batches, num_batches
 from nnref.fit_inputs import check_sample_weight, example_weights, split_validation, unpack_validation
-from nnref.callbacks import Callback, EarlyStopping
-from nnref.data import as_rng
 from nnref.training import (NonFiniteLossError, _as_list, _batch_size, _check_verbose, _Means, _prepare,
                             _require_compiled, _run_evaluation, _step)
 

@@ -168,9 +168,11 @@ def check_model(model, x, y, loss=None, epsilon: float = DEFAULT_EPSILON, traini
     coordinate alone: only the directional checks are made (and returned).
     """
     check_int("max_coords", max_coords, low=0, allow_none=True)
-    check_int("directions", directions, low=1 if max_coords == 0 else 0,
-              expected="an integer >= 1 when max_coords=0 (else nothing is checked)"
-              if max_coords == 0 else None)
+    if max_coords == 0:
+        check_int("directions", directions, low=1,
+                  expected="an integer >= 1 when max_coords=0 (else nothing is checked)")
+    else:
+        check_int("directions", directions, low=0)
     check_int("seed", seed)
     check_real("epsilon", epsilon, low=0, low_open=True)
     training = check_bool("training", training)

@@ -15,9 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 REMEASURE = ("re-measure and regenerate: nnref parity --dtype all --json "
              f"{markdown.RECORDS_FILE} && {markdown.COMMAND}")
-# Linked from the README and written on other branches of this change; drop a name once its
-# file is in the repository.
-PENDING: set[str] = set()  # links to docs another change is still writing
 
 
 def stored_runs() -> list[dict]:
@@ -73,8 +70,7 @@ def test_every_relative_link_resolves():
             if re.match(r"[a-z]+:", target):
                 continue                                       # an external address
             resolved = (path.parent / target).resolve()
-            name = resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else target
-            if not resolved.exists() and name not in PENDING:
+            if not resolved.exists():
                 missing.append(f"{path.relative_to(ROOT)} -> {target}")
     assert not missing
 
@@ -109,5 +105,9 @@ def test_speed_figures_are_the_stored_run():
         assert [f"{ratio[t, dtype]:.2f}×" for t in ("1", "2")] == re.findall(r"(\d\.\d\d×)", row)
     assert (f"{ratio['1', 'float32']:.2f}× the floor of matrix\nproducts plus one square root at 1 "
             f"thread and {ratio['2', 'float32']:.2f}× at 2") in readme
-    keras = run["training"]["2"]["ratios"]["keras_over_nnref_float32"]
-    assert f"**Keras fit / nnref float32** (target > 1) | **" in speed and f"{keras:.2f}×" in speed
+    keras = [f"**{run['training'][t]['ratios']['keras_over_nnref_float32']:.2f}×**" for t in ("1", "2")]
+    assert f"| **Keras fit / nnref float32** (target > 1) | {keras[0]} | {keras[1]} |" in speed
+    ms = {t: run["training"][t]["epoch_ms"] for t in ("1", "2")}
+    fused, numpy_, keras_fit = (f"{ms['1'][k]['median_ms']:.1f}" for k in (
+        "nnref_float32_plain", "nnref_float32_plain_numpy", "keras_float32_plain"))
+    assert f"epoch takes {fused} ms fused, {numpy_} ms with NumPy and {keras_fit} ms in" in readme

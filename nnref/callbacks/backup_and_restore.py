@@ -6,8 +6,8 @@ moments, momentum, RMSprop's averages...; a learning-rate schedule follows ``ite
 ``latest.optimizer.npz``, ``{"epoch", "batch"}`` to ``training_metadata.json`` (as Keras) and
 the state of ``fit``'s batch-order generator at the start of that epoch to ``fit_rng.json`` (each
 file written atomically); at ``on_train_begin`` an existing backup is loaded and ``fit`` starts
-at its epoch. With the generator's state restored, so a resumed ``fit`` draws the batches the uninterrupted one would have (Keras
-does not restore its shuffling). A ``fit`` that ends normally deletes ``backup_dir``
+at its epoch. The generator's state is restored too, so a resumed ``fit`` draws the batches the
+uninterrupted one would have (Keras does not restore its shuffling). A ``fit`` that ends normally deletes ``backup_dir``
 (``delete_checkpoint=True``). ``double_checkpoint=True`` keeps the previous backup as ``*.bkp``
 and falls back to it when the latest cannot be read. An optimizer state that does not fit the
 model's optimizer (other count, shapes or dtypes) raises :class:`BackupMismatchError` before
@@ -23,6 +23,7 @@ import zipfile
 
 import numpy as np
 
+from nnref._files import atomic_write
 from nnref.callbacks.base import Callback, check_save_freq
 from nnref.optimizers.base import Optimizer
 
@@ -154,8 +155,6 @@ class BackupAndRestore(Callback):
             self._save()
 
     def _save(self) -> None:
-        from nnref._files import atomic_write
-
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint:
             for path in self._paths:

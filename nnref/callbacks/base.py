@@ -123,7 +123,8 @@ class CallbackList:
         if hook not in HOOKS:
             raise AttributeError(hook)
         called = [cb for cb in self.callbacks if _implements(cb, hook)]
-        indexed = "batch" in hook or "epoch" in hook
+        batch = "batch" in hook
+        indexed = batch or "epoch" in hook
 
         def call(*args, logs=None):
             if not called:
@@ -132,7 +133,7 @@ class CallbackList:
                 (index, *rest) = args
                 logs = _python_logs(rest[0] if rest else logs)
                 for cb in called:
-                    if "batch" in hook:
+                    if batch:
                         getattr(cb, hook)(index, logs=logs)
                     else:
                         getattr(cb, hook)(index, logs)

@@ -4,7 +4,8 @@ Same names, arguments, defaults and return structures as the solutions of the de
 courses 1 and 2 ("Neural Networks and Deep Learning", "Improving Deep Neural Networks"), the
 course's ``(n_x, m)`` layout (one example per column), and the course's ``np.random.seed(...)``
 calls in the same places, so seeded results equal the course's. Each module is a thin layer over
-the numeric core (:mod:`nnref.functional`): no formula is written twice.
+the numeric core (:mod:`nnref.functional`): each formula is written once, there, except the
+course's own two lines kept on purpose (``c1w2_logistic_regression``'s ``dw`` and ``db``).
 
 | module | assignment |
 |---|---|
@@ -23,7 +24,8 @@ Shared by the assignments:
 
 | module | what |
 |---|---|
-| ``layout`` | the ``(n, m)`` ↔ batch-first adapters (dense forward/backward, the update), the seeded initializers, argument checks |
+| ``layout`` | the ``(n, m)`` ↔ batch-first adapters (dense forward/backward, the update), the seeded initializers |
+| ``checks`` | the course's argument checks over ``nnref._checks`` |
 | ``backprop`` | the one backward loop of every course network (hooks: 1/m, dropout masks, L2) |
 | ``data`` | the course's data sets: planar flower, moons, circles, the image sets' course layout |
 

@@ -80,8 +80,9 @@ def propagate(w, b, X, Y):
     Y = checks.check_labels("Y", Y, m)
     _, A = _forward(w, b, X)                                                     # (1, m)
     cost = losses.binary_crossentropy(Y, A, reduction="sum") / m                 # the course's −(1/m)·Σ
-    dw = 1 / m * np.dot(X, (A - Y).T)                                            # (n_x, 1)
-    db = 1 / m * np.sum(A - Y)                                                   # scalar
+    dZ = A - Y                                                                   # (1, m)
+    dw = 1 / m * np.dot(X, dZ.T)                                                 # (n_x, 1)
+    db = 1 / m * np.sum(dZ)                                                      # scalar
     grads = {"dw": dw, "db": db}
     return grads, np.squeeze(np.array(cost))
 

@@ -129,7 +129,7 @@ def linear_backward(dZ, cache, *, compute_dA_prev=True):
     Returns ``(dA_prev, dW, db)``: (n_{l-1}, m), (n_l, n_{l-1}), (n_l, 1) (dA_prev None with
     ``compute_dA_prev=False``).
     """
-    A_prev, W, b = cache
+    A_prev, W, _ = cache
     m = A_prev.shape[1]
     return layout.linear_backward(dZ, A_prev, W, 1 / m, compute_dA_prev=compute_dA_prev)
 
@@ -166,7 +166,7 @@ def L_model_backward(AL, Y, caches, *, compute_dA0=True):
     Y = Y.reshape(AL.shape)
     dAL = losses.binary_crossentropy_backward(Y, AL, reduction="sum")   # −(Y/AL − (1−Y)/(1−AL))
     dZL = sigmoid_backward(dAL, caches[L - 1][1])                         # (1, m)
-    layers = [(A_prev, W, Z) for (A_prev, W, b), Z in caches]
+    layers = [(A_prev, W, Z) for (A_prev, W, _), Z in caches]
     grads = backprop.backward(dZL, layers, scale=1 / m, compute_dA0=compute_dA0)
     return {k: grads[k] for l in reversed(range(1, L + 1))
             for k in ("dA" + str(l - 1), "dW" + str(l), "db" + str(l)) if k in grads}

@@ -168,8 +168,7 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
     formula) at ``epoch_num`` >= 0."""
     learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = checks.check_int("epoch_num", epoch_num)
-    learning_rate = InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
-    return learning_rate
+    return InverseTimeDecay(learning_rate0, 1, decay_rate, unit="epoch")(epoch_num)
 
 
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
@@ -178,9 +177,8 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     learning_rate0 = checks.check_real("learning_rate0", learning_rate0, low=0, low_open=True)
     epoch_num = checks.check_int("epoch_num", epoch_num)
     time_interval = checks.check_real("time_interval", time_interval, low=0, low_open=True)
-    learning_rate = InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True,
-                                     unit="epoch")(epoch_num)
-    return learning_rate
+    return InverseTimeDecay(learning_rate0, time_interval, decay_rate, staircase=True,
+                            unit="epoch")(epoch_num)
 
 
 # ----------------------------------------------------------------------------- model

@@ -33,12 +33,12 @@ def check_labels(name: str, Y, m: int) -> np.ndarray:
     return Y
 
 
-def check_layer_dims(name: str, layer_dims, min_len: int = 2) -> list[int]:
+def check_layer_dims(name: str, layer_dims) -> list[int]:
     """A list of layer sizes [n_x, n_1, ..., n_L], each a positive integer."""
     if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
         raise TypeError(f"{name} must be a list of layer sizes. Received: {name}={layer_dims!r}")
-    if len(layer_dims) < min_len:
-        raise ValueError(f"{name} must list at least {min_len} layer sizes. "
+    if len(layer_dims) < 2:
+        raise ValueError(f"{name} must list at least 2 layer sizes. "
                          f"Received: {name}={list(layer_dims)!r}")
     return [check_int(f"{name}[{i}]", n, low=1) for i, n in enumerate(layer_dims)]
 
@@ -55,12 +55,12 @@ def num_layers(parameters: dict) -> int:
     return L
 
 
-def check_grads(parameters: dict, grads: dict, prefix: str = "d") -> int:
+def check_grads(parameters: dict, grads: dict) -> int:
     """Check that ``grads`` has ``dW{l}``/``db{l}`` of the parameters' shapes; return L."""
     L = num_layers(parameters)
     for l in range(1, L + 1):
         for p in ("W", "b"):
-            key = f"{prefix}{p}{l}"
+            key = f"d{p}{l}"
             if key not in grads:
                 raise ValueError(f"grads must hold {key} for parameter {p}{l}. "
                                  f"Received keys: {sorted(grads)}")

@@ -40,10 +40,7 @@ def linear_backward(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, scale: fl
         dW      = scale·(dZ·A_prevᵀ)
         db      = scale·Σ_i dZ[:, i]     (n_l, 1)
 
-    Course 1 week 4 and the regularization/gradient-checking assignments pass the unscaled
-    ``dZ = A − Y`` and ``scale = 1/m``; the course 2 utilities (``init_utils``, ``opt_utils``)
-    fold 1/m into ``dz3`` and pass ``scale = 1``; the TensorFlow assignment's total loss has no
-    1/m at all.
+    Where each assignment puts 1/m (which ``scale`` it passes): :mod:`nnref.course.backprop`.
 
     Args:
         dZ: (n_l, m); A_prev: (n_{l-1}, m); W: (n_l, n_{l-1}); scale: a Python float.

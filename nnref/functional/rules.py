@@ -2,7 +2,8 @@
 
 Each rule takes scalars and returns the new values of what it updates. Two engines run them:
 NumPy over whole arrays (:mod:`nnref.functional.replay`, always available) and numba, compiled
-per element into one parallel pass (:mod:`nnref._fast`, with the ``nnref[fast]`` extra). They
+per element into one loop, spread over the cores for arrays of millions of elements
+(:mod:`nnref._fast`, with the ``nnref[fast]`` extra). They
 perform the same IEEE operations in the same order, so their results are identical bit for bit.
 
 Conventions (what both engines rely on):

@@ -50,9 +50,7 @@ class AnswerKey:
                 call = Call(calls, fspec.name, spec.case_seed(fspec.name, case),
                             tuple(case.args), dict(case.kwargs))
                 calls += 1
-                entry = _reference_result(reference, call, case)
-                entry.call = replace(call, result_bytes=nbytes(entry.value))
-                entries.append(entry)
+                entries.append(_reference_result(reference, call, case))
             self.by_function[fspec.name] = entries
 
     @property
@@ -70,11 +68,12 @@ def _reference_result(reference, call: Call, case: Case) -> Expected:
         with contextlib.redirect_stdout(io.StringIO()):
             value = reference(*args, **kwargs)
     except Exception as exc:
-        return Expected(call, case, error=f"{type(exc).__name__}: {exc}")
+        return Expected(replace(call, result_bytes=nbytes(None)), case,
+                        error=f"{type(exc).__name__}: {exc}")
     finally:
         np.random.set_state(state)
     changed = changed_paths(call.args, args) + changed_paths(call.kwargs, kwargs)
-    return Expected(call, case, value, tuple(changed))
+    return Expected(replace(call, result_bytes=nbytes(value)), case, value, tuple(changed))
 
 
 _KEYS: dict[str, AnswerKey] = {}

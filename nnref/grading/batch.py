@@ -49,16 +49,18 @@ def find_submissions(folder: str | os.PathLike) -> list[tuple[str, str | None, s
 def _refuse_shared_files(found):
     """Submissions that are one file (hard links: same device and inode) cannot be told apart:
     each is refused, naming the others, rather than one student scoring the other's work."""
+    ids = [None if path is None else _file_id(path) for _, path, _ in found]
     by_file = {}
-    for name, path, _ in found:
-        if path is not None:
-            by_file.setdefault(_file_id(path), []).append(name)
+    for (name, _, _), file_id in zip(found, ids):
+        if file_id is not None:
+            by_file.setdefault(file_id, []).append(name)
     out = []
-    for name, path, problem in found:
-        others = [] if path is None else [n for n in by_file[_file_id(path)] if n != name]
+    for (name, path, problem), file_id in zip(found, ids):
+        others = [] if file_id is None else [n for n in by_file[file_id] if n != name]
         if others:
-            path, problem = None, (f"the same file as {_printable(others[0])} (a hard link): "
-                                   "refused; grade it alone if it is the student's own")
+            path, problem = None, (f"the same file as {', '.join(map(_as_utf8, others))} "
+                                   "(a hard link): refused; grade it alone if it is the "
+                                   "student's own")
         out.append((name, path, problem))
     return out
 
@@ -78,7 +80,7 @@ def _one_in_folder(name: str, path: str) -> tuple[str, str | None, str]:
     if len(candidates) == 1:
         return (name, *_regular(candidates[0]))
     if candidates:
-        names = ", ".join(_printable(os.path.relpath(c, path)) for c in candidates[:5])
+        names = ", ".join(_as_utf8(os.path.relpath(c, path)) for c in candidates[:5])
         return name, None, f"several candidate files ({names})"
     return name, None, "no .py or .ipynb file"
 
@@ -93,7 +95,7 @@ def _regular(path: str) -> tuple[str | None, str]:
     return path, ""
 
 
-def _printable(name: str) -> str:
+def _as_utf8(name: str) -> str:
     """``name`` as valid UTF-8 (bytes that were not UTF-8 become U+FFFD)."""
     return os.fsencode(name).decode("utf-8", "replace")
 
@@ -159,14 +161,14 @@ def grade_folder(folder, assignment: str, output_dir, *, workers: int = 1,
         name, path, problem = submissions[index]
         try:
             if path is None:
-                reports[index] = _refused(_printable(name), spec, problem)
+                reports[index] = _refused(_as_utf8(name), spec, problem)
             else:
                 reports[index] = grade(path, spec.name, limits, trusted=trusted)
         except Exception as exc:  # grade() never raises; this is the last net
-            reports[index] = _refused(_printable(name), spec, f"grader error: {exc}")
+            reports[index] = _refused(_as_utf8(name), spec, f"grader error: {exc}")
             reports[index].error = f"{type(exc).__name__}: {exc}"
             reports[index].extra["traceback"] = traceback.format_exc(limit=8)
-        reports[index].submission = _printable(name)
+        reports[index].submission = _as_utf8(name)
         try:  # one submission's results file never stops the batch
             write_results(reports[index], os.path.join(output_dir, f"{stems[index]}.results.json"))
         except OSError as exc:
@@ -183,7 +185,7 @@ def grade_folder(folder, assignment: str, output_dir, *, workers: int = 1,
     finally:  # summary.csv is written even when grading is interrupted
         bar.close()
         ordered = [reports[i] if i in reports else
-                   _refused(_printable(submissions[i][0]), spec, "not graded (interrupted)")
+                   _refused(_as_utf8(submissions[i][0]), spec, "not graded (interrupted)")
                    for i in range(len(submissions))]
         write_atomic(os.path.join(output_dir, "summary.csv"), summary_csv(ordered))
     if progress:

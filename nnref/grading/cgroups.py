@@ -30,13 +30,17 @@ class Cgroup:
         self.cpu_folder = None         # v1's cpu folder, or v2's folder when cpu.max was written
         name = f"nnref-grade-{os.getpid()}-{random.getrandbits(40):x}"
         try:
-            self._create(name, memory_bytes, max_processes)
+            own = _own_cgroups()
+        except OSError:
+            own = {}  # no cgroup can be made: as when none is writable
+        try:
+            self._create(own, name, memory_bytes, max_processes)
         except OSError:
             self.remove()
             self.folders, self.version = [], None
         if cpus is not None:
             try:
-                self._bound_cpu(name, cpus)
+                self._bound_cpu(own, name, cpus)
             except OSError:
                 self._remove_cpu()
 
@@ -46,13 +50,12 @@ class Cgroup:
         return (["memory", "processes"] if self.folders else []) + (
             ["cpu"] if self.cpu_folder else [])
 
-    def _bound_cpu(self, name, cpus) -> None:
+    def _bound_cpu(self, own, name, cpus) -> None:
         quota = max(1000, round(cpus * CPU_PERIOD_US))
         if self.version == 2:
             _write_text(self.folders[0], "cpu.max", f"{quota} {CPU_PERIOD_US}")
             self.cpu_folder = self.folders[0]
             return
-        own = _own_cgroups()
         if "cpu" not in own:
             raise FileNotFoundError("no cpu controller")
         folder = os.path.join(_CGROUP_ROOT, "cpu" + own["cpu"], name)
@@ -62,12 +65,11 @@ class Cgroup:
         _write(folder, "cpu.cfs_quota_us", quota)
 
     def _remove_cpu(self) -> None:
-        if self.cpu_folder is not None and self.cpu_folder not in self.folders:
+        if self.cpu_folder is not None:
             _remove_folder(self.cpu_folder)
         self.cpu_folder = None
 
-    def _create(self, name, memory_bytes, max_processes) -> None:
-        own = _own_cgroups()
+    def _create(self, own, name, memory_bytes, max_processes) -> None:
         if "" in own and os.path.exists(os.path.join(_CGROUP_ROOT, "cgroup.controllers")):
             folder = os.path.join(_CGROUP_ROOT + own[""], name)
             os.mkdir(folder)

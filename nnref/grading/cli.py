@@ -2,7 +2,8 @@
 
     nnref grade SUBMISSION --assignment NAME [--results results.json] [--timeout S] [--memory MB]
         [--cpus N]
-    nnref grade FOLDER --assignment NAME --workers K [--output-dir DIR]
+    nnref grade FOLDER --assignment NAME --workers K [--output-dir DIR] [--timeout S]
+        [--memory MB] [--cpus N]
     nnref grade --list
 
 Submissions run under bubblewrap (see docs/grading.md); where it is missing or not permitted,

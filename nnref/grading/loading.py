@@ -87,16 +87,17 @@ def decode_python(data: bytes) -> tuple[str, list[str]]:
     notes = []
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        data.decode(encoding, errors="replace")  # a text transform (rot13), a codec that fails
+        # fails for a text transform (rot13), a codec that fails; kept for undecodable bytes
+        replaced = data.decode(encoding, errors="replace")
     except (SyntaxError, LookupError, UnicodeError) as exc:  # an unusable coding declaration
         notes.append(f"the file's encoding declaration is not usable ({type(exc).__name__}: "
                      f"{str(exc)[:100]}); read as UTF-8")
-        encoding = "utf-8"
+        encoding, replaced = "utf-8", None
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        text = data.decode(encoding, errors="replace")
+        text = replaced if replaced is not None else data.decode(encoding, errors="replace")
         notes.append(f"the file is not valid {encoding.upper()} (first bad byte "
                      f"{data[exc.start]:#04x} on line {line}); undecodable bytes were replaced "
                      "by U+FFFD. Save the file as UTF-8.")

@@ -9,15 +9,14 @@ import subprocess
 import time
 
 from nnref.grading import channel, isolation
+from nnref.grading.cgroups import Cgroup
 from nnref.grading.changes import changed_paths
 from nnref.grading.child import frames, wire
+from nnref.grading.child.runner import EXIT_TIMEOUT
 from nnref.grading.outcomes import (LIMIT_NOTES, CallOutcome, SandboxRun, Setup,
                                     result_allowance)
-from nnref.grading.cgroups import Cgroup
-from nnref.grading.child.runner import EXIT_TIMEOUT
 from nnref.grading.process_output import exit_text
 from nnref.grading.slots import UidSlot, rss_of
-
 
 
 class SandboxProcess:
@@ -42,7 +41,7 @@ class SandboxProcess:
         os.write(plan_fd, plan)
         os.lseek(plan_fd, 0, os.SEEK_SET)
         read_fd, write_fd = os.pipe()
-        filter_fd = None if self.setup.trusted else isolation.filter_file()
+        filter_fd = None
         cgroup = None if self.setup.trusted else Cgroup(
             self.limits.memory_mb << 20, self.limits.max_processes, self.limits.cpus)
         run.limits_enforced = cgroup.enforced if cgroup is not None else []
@@ -50,6 +49,7 @@ class SandboxProcess:
             run.user = uid if uid is not None else run.user
             try:
                 cwd = self._cwd(run)
+                filter_fd = None if self.setup.trusted else isolation.filter_file()
                 proc = subprocess.Popen(
                     self._command(uid, write_fd, filter_fd), cwd=cwd, env=self._env(cwd),
                     stdin=plan_fd, stdout=self.out, stderr=self.err,
@@ -147,8 +147,7 @@ class SandboxProcess:
         if not self.setup.trusted and code is not None and 128 < code < 128 + 65:
             code = 128 - code  # bubblewrap's init reports a signal as 128 + its number
         status = "timeout" if code == EXIT_TIMEOUT else "crashed"
-        self._stop(status, exit_text(code,
-                                      self.err))  # ended without saying "finished"
+        self._stop(status, exit_text(code, self.err))  # ended without saying "finished"
 
     def _handle(self, payload: bytes, run: SandboxRun) -> bool:
         """Act on one frame; True when the process said it finished or timed out."""

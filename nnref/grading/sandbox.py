@@ -2,11 +2,13 @@
 
 Each sandbox process runs under bubblewrap (see :mod:`nnref.grading.isolation`): PID, IPC,
 network, UTS and mount namespaces of its own, a uid of its own (:mod:`nnref.grading.slots`), a
-read-only view holding only the interpreter, the assignment's packages, the runner and this
-assignment's course helpers, a private size-capped ``/tmp`` as working folder, memory and
-process count bounded for the whole tree (a cgroup where one can be made; else a process limit
-on its uid and an address-space limit per process). When it ends, everything it started is
-gone with its namespaces.
+seccomp filter refusing the kernel interfaces no namespace covers (:mod:`nnref.grading.seccomp`,
+on machines it knows), a read-only view holding only the interpreter, the assignment's
+packages, the runner and this assignment's course helpers, a private size-capped ``/tmp`` as
+working folder, memory and process count bounded for the whole tree (a cgroup where one can be
+made; else a process limit on its uid and an address-space limit per process), and its CPU time
+bounded to ``Limits.cpus`` CPUs where a cpu cgroup can be made (best effort,
+:mod:`nnref.grading.cgroups`). When it ends, everything it started is gone with its namespaces.
 
 The plan (the submission's source, the calls and their inputs) is written by the grader into
 an anonymous memory file passed as the runner's stdin before it starts; results come back

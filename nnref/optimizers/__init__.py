@@ -18,9 +18,10 @@ Adadelta   1.0 / 0.001         1e-6 / 1e-7       rho 0.95
 Adam       0.001               1e-8 / 1e-7       beta_1 0.9, beta_2 0.999
 =========  ==================  ================  ==========================================
 
-(course / keras where they differ.) Each class runs one kernel of :mod:`nnref.functional.optim`
-(``adam_update``, ...), whose docstring states the update rule in both conventions; the scalar
-rules themselves are in :mod:`nnref.functional.rules`.
+(course / keras where they differ.) Each class takes its step's rule and constants from a
+``*_rule`` function of :mod:`nnref.functional.optim` (``adam_rule``, ...; the kernel beside it,
+``adam_update``, states the update in both conventions) and runs it through
+:mod:`nnref.functional.engine`; the scalar rules themselves are in :mod:`nnref.functional.rules`.
 """
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ A subclass is small (Keras 3 style): ``__init__`` validates and stores its hyper
 ``build(params)`` creates the zeroed per-parameter state with :meth:`Optimizer.add_slots`, and
 the algorithm is a rule of :mod:`nnref.functional.rules`: ``_step_rule(lr, dtype)`` gives it and
 its constants for the step (from a ``*_rule`` function of :mod:`nnref.functional.optim`), and
-``_state(i)`` the state arrays of parameter ``i`` it updates. ``build`` also makes each
-parameter's scratch arrays for NumPy's engine (``_work``), so a step allocates nothing; they are
-not state (not in ``variables``). A subclass may instead override ``update_step(grad, param,
+``_state(i)`` the state arrays of parameter ``i`` it updates. Each subclass's ``build`` also
+makes each parameter's scratch arrays for NumPy's engine (``_work``), so a step allocates
+nothing; they are not state (not in ``variables``). A subclass may instead override ``update_step(grad, param,
 lr)``, Keras's hook, to run any algorithm per parameter.
 """
 from __future__ import annotations
@@ -189,9 +189,7 @@ class Optimizer:
     def update_step(self, grad, param, lr):
         """The algorithm for one parameter: update ``param`` (and its state) in place with
         learning rate ``lr``: the step's rule over the parameter, its state and ``grad``."""
-        i = self._index_of(param)
-        rule, consts = self._step_rule(lr, param.dtype)
-        engine.run_rule(rule, (param, *self._state(i)), grad, consts, self._work[i])
+        self._update_all([(grad, param)], lr)
 
     def _update_all(self, pairs, lr):
         """``update_step`` for every pair, with the rule and its constants (the same for every
@@ -203,7 +201,8 @@ class Optimizer:
             step = steps.get(param.dtype)
             if step is None:
                 rule, consts = self._step_rule(lr, param.dtype)
-                step = steps[param.dtype] = rule, consts, engine.typed(consts, param.dtype)
+                typed = engine.typed(consts, param.dtype) if fused else None   # the loops' form
+                step = steps[param.dtype] = rule, consts, typed
             rule, consts, typed = step
             i = self._index_of(param)
             if not (fused and self._fused(i, rule, grad, typed)):

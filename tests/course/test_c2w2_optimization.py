@@ -155,7 +155,6 @@ def test_update_lr_and_schedule_lr_decay_are_the_course_formulas():
     assert co.schedule_lr_decay(0.5, 30, 1, time_interval=10) == 1 / (1 + 3) * 0.5
 
 
-# ----------------------------------------------------------------------------- the 3-layer utils
 def test_update_lr_and_schedule_lr_decay_equal_the_courses_code(course_dir):
     """Against the course's own ``update_lr`` / ``schedule_lr_decay`` (its notebook's code), bit for
     bit, both the course functions and the InverseTimeDecay schedules they stand for."""
@@ -201,6 +200,7 @@ def test_update_lr_and_schedule_lr_decay_bad_input(make, error, match):
         make()
 
 
+# ----------------------------------------------------------------------------- the 3-layer utils
 def test_forward_backward_and_summed_cost(moons):
     X, Y = moons[0][:, :40], moons[1][:, :40]
     p = co.initialize_parameters([2, 5, 2, 1])
